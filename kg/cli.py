@@ -1,0 +1,236 @@
+"""The `kg` command: a thin layer over the library; each command parses, calls, prints.
+
+Expected failures (bad input, unknown query, missing store) end in one line on stderr and exit
+status 1, never a traceback. Heavy modules are imported inside commands so `kg --help` and
+`kg query` start fast and never load the Korean model.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Annotated, Callable, Optional
+
+import typer
+from rich.console import Console
+
+from kg.errors import KgError
+from kg.settings import SETTINGS, default_min_confidence, default_store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+                  help="Chipgraph: a knowledge graph of AI chips and export controls from Korean news.")
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+StoreOption = Annotated[Optional[Path], typer.Option(
+    "--store", help=f"Store folder [env {SETTINGS['store'].env}; default {SETTINGS['store'].default}]")]
+
+
+def _wide() -> Console:
+    """The console for tables: the terminal's width, or a wide one when output is piped."""
+    return out if out.is_terminal else Console(width=220, soft_wrap=True)
+
+
+def _store_path(store: Path | None) -> Path:
+    return store or default_store()
+
+
+def friendly(func: Callable) -> Callable:
+    """Turn KgError into one clear line and exit status 1."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except KgError as exc:
+            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+            raise typer.Exit(1) from None
+    return wrapper
+
+
+@app.command()
+@friendly
+def build(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of articles (default: seeds/)")] = None,
+    store: StoreOption = None,
+    min_confidence: Annotated[Optional[float], typer.Option(
+        help=f"Drop extractions below this confidence [env {SETTINGS['min_confidence'].env}; "
+             f"default {SETTINGS['min_confidence'].default}]")] = None,
+    prune: Annotated[bool, typer.Option(help="Remove graphs of articles no longer among the inputs")] = False,
+    force: Annotated[bool, typer.Option(help="Rebuild every article, changed or not")] = False,
+) -> None:
+    """Build or update the graph from articles (.txt, .md, .html, .jsonl; manifest.csv)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from kg.build import build as run_build
+    from kg.ingest import Problem
+    from kg.store import KnowledgeStore
+
+    inputs = paths or [_default_seeds()]
+    threshold = default_min_confidence() if min_confidence is None else min_confidence
+    knowledge = KnowledgeStore(_store_path(store))
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed} articles"),
+                  TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("building", total=None)
+
+        def tick(item):
+            if isinstance(item, Problem):
+                err.print(f"[yellow]skipped[/yellow] {item.source}: {item.message} — {item.action}",
+                          highlight=False)
+            bar.advance(task)
+
+        report = run_build(inputs, knowledge, min_confidence=threshold, prune=prune, force=force, progress=tick)
+    err.print(f"built {report.built}, unchanged {report.unchanged}, removed {report.removed}, "
+              f"problems {len(report.problems)}; {report.actions} actions, {report.relations} relations "
+              f"in {report.seconds:.1f}s → {knowledge.path}", highlight=False)
+    raise typer.Exit(report.exit_code)
+
+
+def _default_seeds() -> Path:
+    seeds = Path("seeds")
+    if not seeds.is_dir():
+        raise KgError("no PATH given and no seeds/ folder here", hint="run from a checkout or name files or folders")
+    return seeds
+
+
+@app.command()
+@friendly
+def query(
+    query_text: Annotated[str, typer.Argument(metavar="QUERY", help="Saved query name, .rq file or SPARQL text")],
+    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="NAME=VALUE, repeatable")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table|json|csv|tsv|xml|turtle|ntriples|jsonld")] = "table",
+    store: StoreOption = None,
+) -> None:
+    """Run a saved query or SPARQL text against the store."""
+    from kg.queries import resolve_query, run_query, serialize_result
+    from kg.store import KnowledgeStore
+
+    values = _parse_params(param or [])
+    knowledge = KnowledgeStore(_store_path(store), read_only=True)
+    saved = resolve_query(knowledge.store, query_text)
+    result = run_query(knowledge.store, saved, values)
+    if fmt == "table":
+        _print_table(result, saved.title)
+        return
+    sys.stdout.buffer.write(serialize_result(result, fmt))
+
+
+def _parse_params(items: list[str]) -> dict[str, str]:
+    values = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise KgError(f"--param '{item}' is not NAME=VALUE")
+        values[name.strip()] = value
+    return values
+
+
+def _print_table(result, title: str) -> None:
+    """Rows as a table for people: IRI columns give way to their `…Label` twins, literals show
+    their value without language tags, long cells are cut (use --format csv for everything)."""
+    from rich.table import Table
+
+    from kg.queries import serialize_result, shorten_iri
+
+    if result.kind == "ASK":
+        out.print("yes" if result.boolean else "no")
+        return
+    if result.kind in ("CONSTRUCT", "DESCRIBE"):
+        sys.stdout.buffer.write(serialize_result(result, "turtle"))
+        return
+    names = list(result.variables)
+    shown = [i for i, name in enumerate(names) if f"{name}Label" not in names]
+    table = Table(title=title or None, header_style="bold")
+    for i in shown:
+        table.add_column(names[i], overflow="ellipsis", max_width=60, no_wrap=True)
+    for row in result.rows:
+        table.add_row(*(_cell(row[i], shorten_iri) for i in shown))
+    _wide().print(table)
+    err.print(f"{len(result.rows)} rows", highlight=False)
+
+
+def _cell(term, shorten) -> str:
+    if term is None:
+        return ""
+    if hasattr(term, "language") and hasattr(term, "datatype"):
+        return term.value
+    return shorten(term.value) if hasattr(term, "value") else str(term)
+
+
+@app.command("queries")
+@friendly
+def list_queries() -> None:
+    """List the saved queries with their parameters."""
+    from rich.table import Table
+
+    from kg.queries import load_saved_queries
+
+    table = Table(header_style="bold")
+    table.add_column("name", no_wrap=True)
+    for column in ("title", "parameters"):
+        table.add_column(column, overflow="fold")
+    for name, saved in load_saved_queries().items():
+        params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in saved.parameters)
+        table.add_row(name, f"{saved.title}\n[dim]{saved.description}[/dim]", params)
+    _wide().print(table)
+
+
+@app.command()
+@friendly
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="turtle|trig|nquads|ntriples|jsonld")] = "turtle",
+    graph: Annotated[Optional[list[str]], typer.Option(
+        "--graph", "-g", help="Graph: article identifier, `reference`, `ontology` or IRI; repeatable")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export the graph (deterministic: same store, same bytes)."""
+    from kg.export import export as run_export
+    from kg.store import KnowledgeStore
+
+    data = run_export(KnowledgeStore(_store_path(store), read_only=True), fmt, graph or [])
+    if output:
+        output.write_bytes(data)
+        err.print(f"wrote {len(data):,} bytes to {output}", highlight=False)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+@friendly
+def stats(store: StoreOption = None) -> None:
+    """Counts of articles, entities, actions and relations in the store."""
+    from rich.table import Table
+
+    from kg.stats import store_stats
+    from kg.store import KnowledgeStore
+
+    sections = store_stats(KnowledgeStore(_store_path(store), read_only=True))
+    for title, rows in sections.items():
+        table = Table(title=title, header_style="bold")
+        table.add_column("")
+        table.add_column("count", justify="right")
+        for label, count in rows:
+            table.add_row(label, f"{count:,}")
+        out.print(table)
+
+
+@app.command()
+@friendly
+def validate(store: StoreOption = None) -> None:
+    """Check the graph against the SHACL shapes, invariant queries and verified QIDs."""
+    from kg.store import KnowledgeStore
+    from kg.validate import validate as run_validate
+
+    report = run_validate(KnowledgeStore(_store_path(store), read_only=True))
+    for finding in report.findings:
+        out.print(f"[red]✗[/red] {finding.check}: {finding.focus} — {finding.message}", highlight=False)
+    if report.conforms:
+        out.print(f"[green]✓[/green] {report.triples:,} triples conform to the shapes and checks", highlight=False)
+        return
+    out.print(f"{len(report.findings)} problems", highlight=False)
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

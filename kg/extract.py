@@ -1,0 +1,560 @@
+"""Actions and relations from an article: the extraction stage of the pipeline.
+
+An article is split into sentences and clauses (at connective endings such as -면서, -지만).
+A clause whose morphemes include a trigger of an action class (ontology/lexicon/actions.yaml)
+becomes an action when its roles can be filled: each role takes the mention of an allowed type
+whose particle fits best (subject 이/가 for the agent, object 을/를 for the object, dative 에 for
+the target), near the trigger. A role missing in the clause may come from the sentence's subject
+in an earlier clause, at lower confidence. Modality (reported, planned, expected, denied,
+hypothetical), the date, numbers and the evidence sentence are attached; the confidence says how
+much of that rested on weaker cues.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from kg.ingest import Article
+from kg.lexicon import Gazetteer, gazetteer, lexicon
+from kg.nlp.dates import DateMention, find_dates, find_periods
+from kg.nlp.mentions import Mention, find_mentions
+from kg.nlp.morph import Analyzer, Sentence, Token, analyzer
+from kg.nlp.numbers import Quantity, find_quantities
+from kg.relations import Relation, relations_from_actions, relations_in_sentence
+
+ROLES = ("agent", "object", "target")
+_MODALITY_ORDER = ("Denied", "Hypothetical", "Planned", "Expected", "Reported", "Asserted")
+
+
+@dataclass(frozen=True)
+class Action:
+    """One extracted action: class, roles (entity keys), values, modality and provenance."""
+
+    cls: str
+    roles: dict[str, tuple[str, ...]]
+    modality: str
+    evidence: str
+    confidence: float
+    sentence_start: int
+    trigger: str
+    date: DateMention | None = None
+    values: dict[str, Decimal] = field(default_factory=dict)
+    currency: str | None = None
+    period: str | None = None
+    reported_by: tuple[str, ...] = ()
+
+    def identity(self, keys: list[str]) -> tuple:
+        """The parts that make two reports the same event (see `identity` in actions.yaml)."""
+        parts: list[Any] = [self.cls, self.modality]
+        for key in keys:
+            if key in ROLES:
+                parts.append(tuple(sorted(self.roles.get(key, ()))))
+            elif key == "year":
+                parts.append(self.date.value[:4] if self.date and self.date.value else None)
+            elif key == "date":
+                parts.append(self.date.value if self.date else None)
+            elif key == "period":
+                parts.append(self.period)
+            elif key == "evidence":
+                parts.append(self.evidence)
+            elif key == "amount":
+                parts.append(tuple(str(self.values.get(k)) for k in ("amountUSD", "minAmountUSD", "maxAmountUSD")))
+            else:
+                parts.append(str(self.values.get(key)))
+        return tuple(parts)
+
+
+@dataclass
+class Extraction:
+    """Everything one article yields: its mentions, actions and relations."""
+
+    article: Article
+    mentions: list[Mention]
+    actions: list[Action]
+    relations: list[Relation]
+
+    @property
+    def new_entities(self) -> dict[str, Mention]:
+        """Entities not in the gazetteer, first mention of each."""
+        found: dict[str, Mention] = {}
+        for mention in self.mentions:
+            if mention.is_new:
+                found.setdefault(mention.key, mention)
+        return found
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    data = lexicon("actions.yaml")
+    index: dict[str, list[str]] = {}
+    for name in data["priority"]:
+        for form in data["classes"][name]["triggers"]:
+            index.setdefault(form, []).append(name)
+    data["_trigger_index"] = index
+    data["_breaks"] = set(data["clause_breaks"])
+    data["_comma_breaks"] = set(data["comma_breaks"])
+    data["_not_before"] = set(data["not_before"])
+    data["_chip_words"] = set(data["chip_words"])
+    data["_titles"] = set(data["title_words"])
+    data["_modality_words"] = {m: set(words) for m, words in data["modality"].items()}
+    return data
+
+
+def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | None = None) -> Extraction:
+    """Run the extraction pipeline on one article."""
+    nlp = nlp or analyzer()
+    gaz = gaz or gazetteer()
+    mentions: list[Mention] = []
+    actions: list[Action] = []
+    relations: list[Relation] = []
+    for sentence in unique_sentences(nlp.sentences(article.text)):
+        found = find_mentions(sentence, gaz)
+        mentions += found
+        if not found:
+            continue
+        context = SentenceContext(sentence, found, article.date, gaz)
+        sentence_actions = context.actions()
+        actions += sentence_actions
+        relations += relations_in_sentence(sentence, found, gaz)
+        relations += relations_from_actions(sentence_actions, {m.key: m.type for m in found}, gaz)
+    return Extraction(article, mentions, merge_actions(actions), merge_relations(relations))
+
+
+def unique_sentences(sentences: list[Sentence]) -> list[Sentence]:
+    """Drop sentences repeated in the same article (pages often print the body twice)."""
+    seen: set[str] = set()
+    kept = []
+    for sentence in sentences:
+        key = "".join(sentence.text.split())
+        if key in seen:
+            continue
+        seen.add(key)
+        kept.append(sentence)
+    return kept
+
+
+def merge_actions(actions: list[Action]) -> list[Action]:
+    """One action per identity within an article: the most confident report of it."""
+    best: dict[tuple, Action] = {}
+    classes = _rules()["classes"]
+    for action in actions:
+        key = action.identity(classes[action.cls]["identity"])
+        if key not in best or action.confidence > best[key].confidence:
+            best[key] = action
+    return list(best.values())
+
+
+def merge_relations(relations: list[Relation]) -> list[Relation]:
+    best: dict[tuple, Relation] = {}
+    for relation in relations:
+        key = (relation.subject, relation.predicate, relation.object)
+        if key not in best or relation.confidence > best[key].confidence:
+            best[key] = relation
+    return list(best.values())
+
+
+class SentenceContext:
+    """A sentence with its mentions, dates and numbers, cut into clauses."""
+
+    def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
+                 gaz: Gazetteer) -> None:
+        self.sentence = sentence
+        self.mentions = mentions
+        self.gaz = gaz
+        self.rules = _rules()
+        self.dates = [_shift_date(d, sentence.start) for d in find_dates(sentence.text, article_date)]
+        self.quantities = [_shift_quantity(q, sentence.start) for q in find_quantities(sentence.text)]
+        self.periods = find_periods(sentence.text)
+        self.clauses = self._clauses()
+        self.cues = _effective_cues(sentence, mentions)
+        self.chip_proxies = self._chip_proxies()
+        self.titles = self._title_firms()
+        self.quoted = self._quoted_spans()
+
+    def _clauses(self) -> list[tuple[int, int]]:
+        """Token index ranges [a, b) of the sentence's clauses."""
+        tokens = self.sentence.tokens
+        cuts, start = [], 0
+        for i, token in enumerate(tokens):
+            comma_next = i + 1 < len(tokens) and tokens[i + 1].form == ","
+            if token.tag == "EC" and (token.form in self.rules["_breaks"]
+                                      or comma_next and token.form in self.rules["_comma_breaks"]):
+                cuts.append((start, i + 1))
+                start = i + 1
+        cuts.append((start, len(tokens)))
+        return [c for c in cuts if c[0] < c[1]]
+
+    def _chip_proxies(self) -> set[int]:
+        """Firms named as the makers of unnamed chips: 화웨이 칩으로, 엔비디아 프로세서를."""
+        tokens = self.sentence.tokens
+        words = self.rules["_chip_words"]
+        return {id(m) for m in self.mentions if m.type == "Firm" and
+                any(t.form in words for t in tokens[m.last_token + 1:m.last_token + 3]
+                    if t.tag.startswith("NN") or t.tag == "SL")}
+
+    def _title_firms(self) -> set[int]:
+        """젠슨 황 엔비디아 CEO: a firm inside a person's title plays no role of its own."""
+        found = set()
+        for before, mention in zip(self.mentions, self.mentions[1:]):
+            gap = self.sentence.text[before.end - self.sentence.start:mention.start - self.sentence.start]
+            after = self.sentence.text[mention.end - self.sentence.start:].lstrip()
+            if before.type == "Person" and mention.type == "Firm" and len(gap.strip()) == 0 and \
+                    any(after.startswith(w) for w in self.rules["_titles"]):
+                found.add(id(mention))
+        return found
+
+    def _quoted_spans(self) -> list[tuple[int, int]]:
+        """Offsets of quoted speech ("…", “…”) in the sentence."""
+        spans = []
+        for m in re.finditer(r"[“\"]([^”\"]*)[”\"]", self.sentence.text):
+            spans.append((self.sentence.start + m.start(), self.sentence.start + m.end()))
+        return spans
+
+    def _in_quote(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.quoted)
+
+    def actions(self) -> list[Action]:
+        """At most one action per class and clause (StockMove splits by firm itself)."""
+        found: list[Action] = []
+        for clause_no, (a, b) in enumerate(self.clauses):
+            done: set[str] = set()
+            for index in range(a, b):
+                token = self.sentence.tokens[index]
+                for cls in self.rules["_trigger_index"].get(token.form, ()):
+                    if cls in done or not token.tag.startswith(("NN", "VV", "VA", "XR")):
+                        continue
+                    actions = self._action(cls, index, clause_no)
+                    if actions:
+                        done.add(cls)
+                        found += actions
+        return found
+
+    # --- one trigger ---------------------------------------------------------------------
+
+    def _action(self, cls: str, index: int, clause_no: int) -> list[Action]:
+        spec = self.rules["classes"][cls]
+        a, b = self.clauses[clause_no]
+        forms = {t.form for t in self.sentence.tokens[a:b]}
+        in_clause = [m for m in self.mentions if a <= m.first_token < b]
+        if not self._needs_met(spec, forms, in_clause, index, a, b) or forms & set(spec.get("blocked_by", ())):
+            return []
+        if self._embedded(index) or self._descriptive(spec, index):
+            return []
+        roles, weak = self._fill_roles(spec, index, in_clause, clause_no)
+        roles = self._self_reference(spec, roles, a, b)
+        if spec.get("agent_from_developer") and not roles.get("agent") and roles.get("object"):
+            developer = self.gaz.developer_of(roles["object"][0].key)
+            if developer:
+                roles["agent"] = [_pseudo_mention(developer, self.gaz)]
+                weak += 1
+        if not any(all(roles.get(r) for r in option) for option in spec["requires"]):
+            return []
+        return self._build(cls, spec, index, roles, weak, a, b)
+
+    def _needs_met(self, spec, forms, in_clause, index, a, b) -> bool:
+        needs = spec.get("needs_any")
+        if not needs:
+            return True
+        for need in needs:
+            if need.startswith("Type:") and any(m.type == need[5:] for m in in_clause):
+                return True
+            if need == "ChipObject" and self._chip_object(index, a):
+                return True
+            if need == "Money" and any(q.kind == "money" for q in self.quantities):
+                return True
+            if need == "Percent" and any(q.kind == "percent" and self._in_clause(q.start, a, b) for q in self.quantities):
+                return True
+            if need in forms:
+                return True
+        return False
+
+    def _in_clause(self, offset: int, a: int, b: int) -> bool:
+        tokens = self.sentence.tokens
+        return tokens[a].start <= offset < (tokens[b].start if b < len(tokens) else self.sentence.end)
+
+    def _chip_object(self, index: int, a: int) -> bool:
+        """반도체를 개발, AI 반도체 개발: a chip word is what the trigger acts on."""
+        tokens = self.sentence.tokens
+        words = self.rules["_chip_words"]
+        for j in range(max(a, index - 8), index):
+            if tokens[j].form not in words:
+                continue
+            rest = tokens[j + 1:index]
+            if all(t.tag in ("SL", "SN", "SSO", "SSC", "SW", "NNG", "JC", "SP") for t in rest) and len(rest) <= 4:
+                return True
+            if rest and rest[0].tag == "JKO":
+                return True
+        return False
+
+    def _descriptive(self, spec, index: int) -> bool:
+        """설계 업체, 개발 소식, 학습용, 규제에 맞춰: the trigger names a kind or a reference."""
+        tokens = self.sentence.tokens
+        if index + 1 >= len(tokens):
+            return False
+        nxt = tokens[index + 1]
+        if nxt.form in self.rules["_not_before"] and nxt.tag in ("NNG", "XSN", "NNB"):
+            return True
+        return nxt.tag == "JKB" and nxt.form in spec.get("reference_particles", ())
+
+    def _embedded(self, index: int) -> bool:
+        """구매하지 못하도록 / 사용하도록: the trigger is the content of another action."""
+        endings = set(self.rules["embedded_endings"])
+        for token in self.sentence.tokens[index + 1:index + 6]:
+            if token.form in endings and token.tag == "EC":
+                return True
+            if token.tag.startswith(("NN", "SF")) or token.tag == "EC" and token.form not in ("지", "고", "어", "아"):
+                break
+        return False
+
+    def _fill_roles(self, spec, index, in_clause, clause_no):
+        trigger = self.sentence.tokens[index]
+        used: set[int] = set()
+        roles: dict[str, list[Mention]] = {}
+        weak = 0
+        for role in ROLES:
+            role_spec = spec["roles"].get(role)
+            if not role_spec:
+                continue
+            pick, preferred = self._best(role_spec, in_clause, trigger, used)
+            if pick is None and role == "agent":
+                pick, preferred = self._best(role_spec, self._earlier_subjects(clause_no), trigger, used)
+                if pick is not None:
+                    weak += 2
+            if pick is None:
+                continue
+            weak += 0 if preferred else 1
+            group = self._group(pick) if role_spec.get("many") else [pick]
+            taken = {m.key for g in roles.values() for m in g}
+            group = [m for m in group if self._fits(m, role_spec["types"]) and id(m) not in used
+                     and m.key not in taken]
+            if not group:
+                continue
+            used.update(id(m) for m in group)
+            roles[role] = group
+        return roles, weak
+
+    def _fits(self, mention: Mention, types: list[str]) -> bool:
+        if id(mention) in self.titles:
+            return False
+        return mention.type in types or ("Chip" in types and id(mention) in self.chip_proxies)
+
+    def _best(self, role_spec, candidates, trigger: Token, used) -> tuple[Mention | None, bool]:
+        """The mention that best fills a role: an allowed particle (earlier in the list is
+        better), before the trigger, close to it."""
+        scoring = self.rules["scoring"]
+        cues = role_spec["cues"]
+        best, best_score, best_pref = None, 0.0, False
+        for mention in candidates:
+            if id(mention) in used or not self._fits(mention, role_spec["types"]) or self._is_modifier(mention):
+                continue
+            cue = self.cues[id(mention)]
+            if cue not in cues:
+                continue
+            preferred = cues.index(cue) < 2
+            score = scoring["preferred_cue"] - scoring["cue_rank_step"] * cues.index(cue)
+            if mention.end <= trigger.start:
+                score += scoring["before_trigger"]
+            score -= scoring["distance_penalty"] * min(abs(trigger.start - mention.start), 40)
+            if score > best_score:
+                best, best_score, best_pref = mention, score, preferred
+        return best, best_pref
+
+    def _is_modifier(self, mention: Mention) -> bool:
+        """엔비디아의 H20: a genitive name right before another name modifies it."""
+        if self.cues[id(mention)] != "genitive":
+            return False
+        following = [m for m in self.mentions if m.start >= mention.end]
+        if not following:
+            return False
+        gap = self.sentence.text[mention.end - self.sentence.start:following[0].start - self.sentence.start]
+        return len(gap.strip()) <= 4
+
+    def _earlier_subjects(self, clause_no: int) -> list[Mention]:
+        """The sentence subject, shared by later clauses that omit it."""
+        if clause_no == 0:
+            return []
+        limit = self.clauses[clause_no][0]
+        return [m for m in self.mentions if m.first_token < limit and self.cues[id(m)] in ("subject", "topic")]
+
+    def _group(self, mention: Mention) -> list[Mention]:
+        """The coordinated list (A와 B, A·B 등) a mention belongs to."""
+        ordered = self.mentions
+        i = ordered.index(mention)
+        start = i
+        while start > 0 and ordered[start - 1].cue == "coord":
+            start -= 1
+        end = i
+        while end < len(ordered) - 1 and ordered[end].cue == "coord":
+            end += 1
+        return ordered[start:end + 1]
+
+    def _self_reference(self, spec, roles, a, b):
+        """자국 기업에 지침: the target is the agent's own country."""
+        target_spec = spec["roles"].get("target")
+        if roles.get("target") or not target_spec or "Country" not in target_spec["types"] or not roles.get("agent"):
+            return roles
+        words = set(self.rules["self_reference"])
+        if any(t.form in words for t in self.sentence.tokens[a:b]):
+            country = self.gaz.country_of(roles["agent"][0].key)
+            if country:
+                roles = dict(roles, target=[_pseudo_mention(country, self.gaz)])
+        return roles
+
+    # --- values and assembly -------------------------------------------------------------
+
+    def _build(self, cls, spec, index, roles, weak, a, b) -> list[Action]:
+        trigger = self.sentence.tokens[index]
+        modality, reporters = self._modality(index, a, b)
+        values, currency = self._values(cls, spec, index, roles, a, b)
+        confidence = float(spec["confidence"])
+        scoring = self.rules["scoring"]
+        confidence *= scoring["weak_role"] ** weak
+        members = [m for group in roles.values() for m in group]
+        if any(m.is_new for m in members):
+            confidence *= scoring["new_entity"]
+        confidence *= min((m.confidence for m in members), default=1.0)
+        if all(roles.get(r) for r in spec["roles"]):
+            confidence += scoring["full_roles_bonus"]
+        base = dict(
+            cls=cls, modality=modality, evidence=self.sentence.text, sentence_start=self.sentence.start,
+            trigger=trigger.form, date=self._date(index, a, b), period=self._period(cls),
+            reported_by=reporters, confidence=round(min(confidence, 0.99), 3), currency=currency)
+        key_roles = {r: tuple(sorted({m.key for m in g})) for r, g in roles.items()}
+        split = spec.get("split")
+        if cls == "StockMove":
+            return self._stock_moves(base, roles, index, a, b)
+        if split and len(key_roles.get(split, ())) > 1:
+            return [Action(roles=dict(key_roles, **{split: (k,)}), values=values, **base)
+                    for k in key_roles[split]]
+        return [Action(roles=key_roles, values=values, **base)]
+
+    def _stock_moves(self, base, roles, index, a, b) -> list[Action]:
+        """브로드컴은 1.2%, AMD는 0.9% 하락: each firm with the numbers that follow it."""
+        falling = set(self.rules["classes"]["StockMove"]["falling"])
+        sign = -1 if self.sentence.tokens[index].form in falling else 1
+        spec = self.rules["classes"]["StockMove"]["roles"]["object"]
+        firms = [m for m in self.mentions if a <= m.first_token < b and m.type == "Firm"
+                 and self.cues[id(m)] in spec["cues"] and id(m) not in self.titles]
+        actions = []
+        for i, firm in enumerate(firms):
+            limit = firms[i + 1].start if i + 1 < len(firms) else self.sentence.end
+            numbers = [q for q in self.quantities if firm.end <= q.start < limit]
+            values: dict[str, Decimal] = {}
+            percent = next((q for q in numbers if q.kind == "percent" and q.value is not None), None)
+            if percent is not None:
+                direction = percent.direction or sign
+                values["percent"] = percent.value * direction
+            price = next((q for q in numbers if q.kind == "money" and q.value is not None), None)
+            if price is not None and price.currency == "USD":
+                values["price"] = price.value
+            if not values:
+                continue
+            actions.append(Action(roles={"object": (firm.key,)}, values=values, **dict(base, currency="USD" if "price" in values else None)))
+        return actions
+
+    def _values(self, cls, spec, index, roles, a, b) -> tuple[dict[str, Decimal], str | None]:
+        values: dict[str, Decimal] = {}
+        in_clause = [q for q in self.quantities if self._in_clause(q.start, a, b)]
+        pool = in_clause or (self.quantities if cls == "Revenue" else [])
+        money = next((q for q in pool if q.kind == "money" and q.currency == "USD"), None)
+        if money is not None and cls in ("Revenue", "Purchase", "ExportControl", "Investigation"):
+            if money.value is not None:
+                values["amountUSD"] = money.value
+            elif money.low is not None and money.high is not None:
+                values["minAmountUSD"], values["maxAmountUSD"] = money.low, money.high
+        count = next((q for q in in_clause if q.kind == "count" and q.value is not None), None)
+        if count is not None and cls == "Purchase":
+            values["quantity"] = count.value
+        return values, None
+
+    def _date(self, index: int, a: int, b: int) -> DateMention | None:
+        """The date nearest before the trigger in its clause, else the last one of an earlier
+        clause; never one of a later clause. An unresolvable date in the clause means no date."""
+        trigger = self.sentence.tokens[index]
+        in_clause = [d for d in self.dates if self._in_clause(d.start, a, b) and not self._in_quote(d.start)]
+        before = [d for d in in_clause if d.start < trigger.start]
+        chosen = before[-1] if before else (in_clause[0] if in_clause else None)
+        if chosen is None:
+            clause_start = self.sentence.tokens[a].start
+            earlier = [d for d in self.dates if d.start < clause_start and not self._in_quote(d.start)]
+            chosen = earlier[-1] if earlier else None
+        return chosen if chosen is not None and chosen.value else None
+
+    def _period(self, cls: str) -> str | None:
+        if cls != "Revenue" or not self.periods:
+            return None
+        return self.periods[0][2]
+
+    def _modality(self, index: int, a: int, b: int) -> tuple[str, tuple[str, ...]]:
+        """The strongest modality cue around the trigger, and who the report is attributed to."""
+        tokens = self.sentence.tokens
+        words = self.rules["_modality_words"]
+        inside = self._in_quote(tokens[index].start)
+        visible = [t for t in tokens if self._in_quote(t.start) == inside]
+        after = [t for t in visible if t.start > tokens[index].start]
+        in_clause_after = [t for t in tokens[index + 1:b] if t in after]
+        found = {"Asserted"}
+        if any(t.form in words["Denied"] for t in after):
+            found.add("Denied")
+        if any(t.tag in self.rules["hypothetical_tags"] and t.form in words["Hypothetical"] for t in in_clause_after):
+            found.add("Hypothetical")
+        if any(t.form in words["Planned"] for t in after):
+            found.add("Planned")
+        if any(t.form in words["Expected"] for t in after) or self._future(after):
+            found.add("Expected")
+        reporters = self._reporters()
+        sources = set(self.rules["source_nouns"])
+        if reporters or inside or any(t.form in words["Reported"] for t in after) or self._according_to() \
+                or any(t.form in sources for t in visible):
+            found.add("Reported")
+        modality = next(m for m in _MODALITY_ORDER if m in found)
+        return modality, reporters
+
+    def _future(self, tokens: list[Token]) -> bool:
+        future = self.rules["future"]
+        return any(t.tag == "ETM" and t.form in future["endings"] and n.form == future["noun"]
+                   for t, n in zip(tokens, tokens[1:]))
+
+    def _according_to(self) -> bool:
+        verb, ending = self.rules["according_to"]
+        tokens = self.sentence.tokens
+        return any(t.form == verb and n.form == ending for t, n in zip(tokens, tokens[1:]))
+
+    def _reporters(self) -> tuple[str, ...]:
+        """Outlets (and people) the sentence attributes its content to."""
+        verbs = set(self.rules["reporting_verbs"])
+        if not any(t.form in verbs for t in self.sentence.tokens):
+            return ()
+        found = [m.key for m in self.mentions if m.type == "MediaOutlet" and self.cues[id(m)] in
+                 ("subject", "topic", "dative", "bare", "coord") and not self._in_quote(m.start)]
+        return tuple(sorted(set(found)))
+
+
+def _effective_cues(sentence: Sentence, mentions: list[Mention]) -> dict[int, str]:
+    """A listed name takes the particle of the list's last name (알리바바와 바이두 등 … 이)."""
+    cues: dict[int, str] = {}
+    for i, mention in enumerate(mentions):
+        j = i
+        while mentions[j].cue == "coord" and j + 1 < len(mentions):
+            j += 1
+        cues[id(mention)] = mentions[j].cue
+    return cues
+
+
+def _pseudo_mention(key: str, gaz: Gazetteer) -> Mention:
+    entity = gaz.entities[key]
+    return Mention(0, 0, entity.label, key, entity.type, 1.0, "gazetteer", -1, -1, "bare")
+
+
+def _shift_date(d: DateMention, base: int) -> DateMention:
+    from dataclasses import replace
+    return replace(d, start=d.start + base, end=d.end + base)
+
+
+def _shift_quantity(q: Quantity, base: int) -> Quantity:
+    from dataclasses import replace
+    return replace(q, start=q.start + base, end=q.end + base)

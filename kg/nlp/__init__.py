@@ -1,0 +1,1 @@
+"""Korean language processing: morphology, mentions, dates and numbers."""

@@ -1,0 +1,498 @@
+"""Korean date expressions → ISO values, resolved against the article date.
+
+`find_dates(text, article_date)` finds date expressions in a sentence (or any text) and gives each
+a value "YYYY-MM-DD", "YYYY-MM" or "YYYY" — as precise as the text and the article date allow,
+never more precise. `find_periods(text)` finds fiscal and calendar periods ("2025 회계연도
+상반기", "2분기", "7월까지의 분기"), which are not dates and are returned as written.
+
+The grammar (how numbers and words combine) is here; the words (relative words, weekdays,
+prefixes, positions, bounds, particles) are in `ontology/lexicon/dates.yaml`, loaded once.
+
+Decisions a caller must know:
+
+* Surfaces. `text[start:end] == surface`. A prefix that belongs to the expression is inside
+  the surface ("지난 금요일", "지난 2022년 9월"); so are positions ("7월말", "올해 초") and a
+  clock time after a day ("16일 오전 8시56분" → the value is the day). A bounding tail
+  (부터, 까지, 이후, 이래, 이전) is *not* in the surface and does not change the value; it is
+  reported in `DateMention.bound` ("from", "until", "after", "before"). Parenthesised notes
+  ("30일(현지시간)") are not in the surface.
+* Absolute dates: "2022년", "2022년 9월", "2022년 9월 3일", "2022.9.3", "2022. 9. 3",
+  "2024-09-30", "2024/09/30". Years outside 1900–2100 are not dates. Two-digit years are read
+  only in the full `YY-MM-DD` / `YY.MM.DD` form with two-digit month and day ("작성일25-04-17"
+  → 2025-04-17, always 20YY); "25년", "25.4" and the like are never dates.
+* Borrowed fields. A date that omits its higher fields borrows them from the article date, but
+  only when the article date is precise enough to decide which occurrence is meant:
+  a bare month ("4월", "지난 4월") needs the article month and becomes the most recent such
+  month not after the article month (with "오는": the nearest not before); a bare day ("29일")
+  needs the article day and becomes that day of the article month, or of the previous month
+  when it is after the article day; "M월 D일" compares month and day. "지난달/이달/다음 달"
+  need the article month, "어제/내일" the article day, weekdays a full article date. When the
+  article date is too coarse (or None) the mention is still returned, with value None and
+  relative True. "이날"/"오늘" take the article date at its own precision.
+* Weekdays: bare or "지난 금요일" → the most recent such weekday strictly before the article
+  date; "오는 금요일" → the nearest strictly after; "지난주/이번 주/다음 주 금요일" → that weekday
+  in the previous/this/next Monday-to-Sunday calendar week (for an article on a Monday,
+  "지난주 금요일" is the same day as "지난 금요일").
+* Impossible dates ("2월 30일", "31일" when the previous month has 30 days) give value None.
+* Not dates: percentages, money, counts, ordinals ("2.2%", "118달러", "1위", "4번째", "3만 개"),
+  model codes ("910B"), durations ("3일간", "10일 동안", "3일 전"), fiscal years ("2025 회계연도",
+  "2025년 회계연도" — see `find_periods`), and words that merely start with a date word
+  ("오늘날", "2022년형", "1990년생", "2020년대").
+* Digits are ASCII only.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from kg import resources
+from kg.errors import DataFileError
+
+LEXICON_FILE = "dates.yaml"
+
+_SP = r"[ \t\u00a0]"
+_SPQ = _SP + "?"
+_LB_WORD = r"(?<![가-힣])"
+_LB_NUM = r"(?<![0-9A-Za-z.,:])"
+_MONTH = r"(?:1[0-2]|0?[1-9])"
+_DAY = r"(?:3[01]|[12][0-9]|0?[1-9])"
+_MIN_YEAR, _MAX_YEAR = 1900, 2100
+_VALUE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """One date expression in a text.
+
+    `value` is "YYYY-MM-DD", "YYYY-MM" or "YYYY", or None when it cannot be resolved (a relative
+    expression with a missing or too coarse article date, or an impossible calendar date).
+    `relative` is True when the value depends on the article date (even when it is None).
+    `bound` reports a tail right after the expression that makes it a period bound — "from"
+    (부터, 이래), "after" (이후), "until" (까지), "before" (이전) — or None; the tail is not part
+    of the surface.
+    """
+
+    start: int
+    end: int
+    surface: str
+    value: str | None
+    relative: bool
+    bound: str | None = None
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """Read one lexicon file; any problem becomes a DataFileError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"cannot read the date lexicon: {exc}", path=path,
+                            hint="restore the file from the Chipgraph sources") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataFileError(f"malformed YAML: {problem}", path=path, line=line,
+                            hint="fix the YAML syntax") from exc
+    if not isinstance(data, dict):
+        raise DataFileError("expected a mapping of word lists at the top level", path=path,
+                            hint="see the comments in the shipped dates.yaml")
+    return data
+
+
+def _words(data: dict, key: str, path: Path) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
+        raise DataFileError(f"'{key}' must be a non-empty list of words", path=path,
+                            hint="see the comments in the shipped dates.yaml")
+    return [w.strip() for w in value]
+
+
+def _table(data: dict, key: str, path: Path, check: Callable[[Any], bool], what: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict) or not value:
+        raise DataFileError(f"'{key}' must be a non-empty mapping of word: {what}", path=path,
+                            hint="see the comments in the shipped dates.yaml")
+    table: dict[str, Any] = {}
+    for word, v in value.items():
+        if not isinstance(word, str) or not word.strip() or not check(v):
+            raise DataFileError(f"'{key}': entry {word!r}: {v!r} must be word: {what}", path=path,
+                                hint="see the comments in the shipped dates.yaml")
+        norm = _norm(word)
+        if norm in table and table[norm] != v:
+            raise DataFileError(f"'{key}': {word!r} is listed twice with different values", path=path)
+        table[norm] = v
+    return table
+
+
+def _is_offset(v: Any) -> bool:
+    return v is None or (isinstance(v, int) and not isinstance(v, bool))
+
+
+def _one_of(v: Any, allowed: set[str]) -> bool:
+    return isinstance(v, str) and v in allowed
+
+
+def _norm(word: str) -> str:
+    """Key of a word for lookups: without any whitespace ("이번 달" and "이번달" are one word)."""
+    return re.sub(r"\s+", "", word)
+
+
+def _word_re(word: str) -> str:
+    """A word as a regex; a space inside it matches one space or none."""
+    return _SPQ.join(re.escape(part) for part in word.split())
+
+
+def _alt(words) -> str:
+    """Alternation of words, longest first so that "지난주" wins over "지난"."""
+    unique = sorted(set(words), key=lambda w: (-len(_norm(w)), w))
+    return "(?:" + "|".join(_word_re(w) for w in unique) + ")"
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    prefixes: dict[str, str]
+    year_words: dict[str, int | None]
+    month_words: dict[str, int | None]
+    day_words: dict[str, int | None]
+    weekdays: dict[str, int]
+    weekday_prefixes: dict[str, str]
+    bounds: dict[str, str]
+    korean: re.Pattern
+    numeric: re.Pattern
+    short_numeric: re.Pattern
+    weekday: re.Pattern
+    bound: re.Pattern
+    periods: tuple[re.Pattern, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    path = resources.lexicon_dir() / LEXICON_FILE
+    data = _read_yaml(path)
+    modes = {"past", "future"}
+    week_modes = {"past", "future", "previous_week", "this_week", "next_week"}
+    bound_kinds = {"from", "after", "until", "before"}
+    prefixes = _table(data, "prefixes", path, lambda v: _one_of(v, modes), "past | future")
+    year_words = _table(data, "year_words", path, _is_offset, "offset in years (integer or null)")
+    short_years = _table(data, "short_year_words", path, _is_offset, "offset in years (integer or null)")
+    month_words = _table(data, "month_words", path, _is_offset, "offset in months (integer or null)")
+    day_words = _table(data, "day_words", path, _is_offset, "offset in days (integer or null)")
+    weekdays = _table(data, "weekdays", path, lambda v: v in range(7) and not isinstance(v, bool),
+                      "ISO weekday 0 (Monday) – 6 (Sunday)")
+    weekday_prefixes = _table(data, "weekday_prefixes", path, lambda v: _one_of(v, week_modes),
+                              " | ".join(sorted(week_modes)))
+    bounds = _table(data, "bounds", path, lambda v: _one_of(v, bound_kinds), " | ".join(sorted(bound_kinds)))
+    positions = _words(data, "positions", path)
+    day_parts = _words(data, "day_parts", path)
+    durations = _words(data, "day_durations", path)
+    continuations = _words(data, "continuations", path)
+    fiscal = _words(data, "fiscal_words", path)
+    halves = _words(data, "half_words", path)
+    quarter_ends = _words(data, "quarter_end_links", path)
+    same_period = _words(data, "same_period_words", path)
+    quarter = data.get("quarter_word")
+    if not isinstance(quarter, str) or not quarter.strip():
+        raise DataFileError("'quarter_word' must be a word", path=path, hint="e.g. quarter_word: 분기")
+    raw = {k: data[k] for k in ("prefixes", "year_words", "short_year_words", "month_words", "day_words",
+                                "weekdays", "weekday_prefixes", "bounds")}
+
+    end_guard = rf"(?:(?![가-힣])|(?={_alt(continuations)}))"
+    not_duration = rf"(?!{_SPQ}{_alt(durations)})"
+    day_num = rf"{_SPQ}일{not_duration}"
+    year_num = rf"(?P<y>(?:1[0-9]|2[0-9])[0-9]{{2}}){_SPQ}년(?:도)?(?!{_SPQ}{_alt(fiscal)})"
+    year_word = rf"{_LB_WORD}(?P<yw>{_alt(raw['year_words'])})"
+    korean = (
+        rf"(?:{_LB_WORD}(?P<pre>{_alt(raw['prefixes'])}){_SPQ})?"
+        r"(?:"
+        rf"(?:{_LB_NUM}{year_num}|{year_word})"
+        rf"(?:{_SPQ}(?P<m1>{_MONTH}){_SPQ}월(?:{_SPQ}(?P<d1>{_DAY}){day_num})?)?"
+        rf"|{_LB_WORD}(?P<ys>{_alt(raw['short_year_words'])}){_SPQ}"
+        rf"(?P<m3>{_MONTH}){_SPQ}월(?:{_SPQ}(?P<d5>{_DAY}){day_num})?"
+        rf"|{_LB_NUM}(?P<m2>{_MONTH}){_SPQ}월(?:{_SPQ}(?P<d2>{_DAY}){day_num})?"
+        rf"|{_LB_WORD}(?P<mw>{_alt(raw['month_words'])})(?:{_SPQ}(?P<d3>{_DAY}){day_num})?"
+        rf"|{_LB_NUM}(?P<d4>{_DAY}){day_num}"
+        rf"|{_LB_WORD}(?P<dw>{_alt(raw['day_words'])})"
+        r")"
+        rf"(?:{_SPQ}(?P<pos>{_alt(positions)}))?"
+        rf"(?P<time>{_SPQ}(?:{_alt(day_parts)}{_SPQ})?(?:[01]?[0-9]|2[0-4]){_SPQ}시"
+        rf"(?:{_SPQ}[0-5]?[0-9]{_SPQ}분)?)?"
+        rf"{end_guard}"
+    )
+    numeric = (rf"(?<![0-9A-Za-z.\-/])(?P<y>[0-9]{{4}})(?P<sep>\.{_SPQ}|-|/)(?P<m>{_MONTH})"
+               rf"(?P=sep)(?P<d>{_DAY})(?![0-9]|[.\-/][0-9])")
+    short_numeric = (r"(?<![0-9A-Za-z.\-/])(?P<y>[0-9]{2})(?P<sep>[.\-])(?P<m>0[1-9]|1[0-2])"
+                     r"(?P=sep)(?P<d>0[1-9]|[12][0-9]|3[01])(?![0-9]|[.\-][0-9])")
+    weekday = (
+        rf"(?:{_LB_WORD}(?P<wp>{_alt(raw['weekday_prefixes'])}){_SPQ}(?P<wd1>{_alt(raw['weekdays'])})"
+        rf"|{_LB_WORD}(?P<wd2>{_alt(raw['weekdays'])}))"
+        rf"(?P<time>{_SPQ}(?:{_alt(day_parts)}{_SPQ})?(?:[01]?[0-9]|2[0-4]){_SPQ}시"
+        rf"(?:{_SPQ}[0-5]?[0-9]{_SPQ}분)?)?"
+        rf"{end_guard}"
+    )
+    bound = rf"{_SPQ}(?P<b>{_alt(raw['bounds'])})"
+
+    # periods
+    year_like = (rf"(?:{_LB_NUM}(?:1[0-9]|2[0-9])[0-9]{{2}}(?:{_SPQ}년(?:도)?)?"
+                 rf"|{_LB_WORD}{_alt(list(raw['year_words']) + list(raw['short_year_words']))}"
+                 rf"|(?<![A-Za-z0-9])FY{_SPQ}(?:[0-9]{{4}}|[0-9]{{2}})(?![0-9]))")
+    quarter_re = (rf"(?:(?<![0-9.,])[1-4](?:{_SPQ}[·ㆍ/]{_SPQ}4)?{_SPQ}{_word_re(quarter)}"
+                  rf"|(?<![A-Za-z0-9])(?:[1-4]Q|Q[1-4])(?![A-Za-z0-9]))")
+    core = (rf"(?:{quarter_re}|{_alt(halves)}"
+            rf"|(?<![0-9.,]){_MONTH}{_SPQ}월{_SPQ}{_alt(quarter_ends)}{_SPQ}{_word_re(quarter)})")
+    fiscal_re = _alt(fiscal)
+    periods = (
+        rf"{year_like}{_SPQ}(?:{fiscal_re}{_SPQ})?(?:{core}|{_alt(same_period)}){end_guard}",
+        rf"{year_like}{_SPQ}{fiscal_re}{end_guard}",
+        rf"{_LB_WORD}{fiscal_re}{_SPQ}(?:1[0-9]|2[0-9])[0-9]{{2}}(?:{_SPQ}년(?:도)?)?(?:{_SPQ}{core})?{end_guard}",
+        rf"{core}{end_guard}",
+    )
+    return _Grammar(
+        prefixes=prefixes, year_words={**year_words, **short_years}, month_words=month_words,
+        day_words=day_words, weekdays=weekdays, weekday_prefixes=weekday_prefixes, bounds=bounds,
+        korean=re.compile(korean), numeric=re.compile(numeric), short_numeric=re.compile(short_numeric),
+        weekday=re.compile(weekday), bound=re.compile(bound),
+        periods=tuple(re.compile(p) for p in periods),
+    )
+
+
+def clear_cache() -> None:
+    """Forget the loaded lexicon (tests that point `lexicon_dir` elsewhere call this)."""
+    _grammar.cache_clear()
+
+
+# ---------------------------------------------------------------- calendar helpers
+
+
+@dataclass(frozen=True)
+class _ArticleDate:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def date(self) -> _dt.date | None:
+        if self.day is None:
+            return None
+        return _dt.date(self.year, self.month, self.day)
+
+    def iso(self) -> str | None:
+        return _fmt(self.year, self.month, self.day)
+
+
+_ARTICLE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+
+
+def _parse_article_date(article_date: str | None) -> _ArticleDate:
+    if article_date is None:
+        return _ArticleDate()
+    if not isinstance(article_date, str):
+        raise ValueError(f"article_date must be a string 'YYYY[-MM[-DD]]' or None, not {article_date!r}")
+    match = _ARTICLE_RE.match(article_date.strip())
+    if not match:
+        raise ValueError(f"article_date {article_date!r} is not 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'")
+    y, m, d = (int(g) if g else None for g in match.groups())
+    if _fmt(y, m, d) is None:
+        raise ValueError(f"article_date {article_date!r} is not a calendar date")
+    return _ArticleDate(y, m, d)
+
+
+def _fmt(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
+    """ISO string for a valid year / year-month / date, else None."""
+    if y is None or not 1 <= y <= 9999:
+        return None
+    if m is None:
+        return f"{y:04d}"
+    if not 1 <= m <= 12:
+        return None
+    if d is None:
+        return f"{y:04d}-{m:02d}"
+    try:
+        _dt.date(y, m, d)
+    except ValueError:
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
+    index = y * 12 + (m - 1) + k
+    return index // 12, index % 12 + 1
+
+
+def _shift_days(day: _dt.date, k: int) -> str | None:
+    try:
+        return (day + _dt.timedelta(days=k)).isoformat()
+    except OverflowError:
+        return None
+
+
+def _month_year(art: _ArticleDate, month: int, day: int | None, mode: str) -> int | None:
+    """The year of a month (and day) written without a year: the most recent occurrence not
+    after the article date (mode past) or the nearest not before it (mode future)."""
+    if art.month is None:
+        return None
+    year = art.year
+    if mode == "future":
+        if month < art.month or (month == art.month and day is not None and art.day is not None and day < art.day):
+            year += 1
+    elif month > art.month or (month == art.month and day is not None and art.day is not None and day > art.day):
+        year -= 1
+    return year
+
+
+# ---------------------------------------------------------------- find_dates
+
+
+def find_dates(text: str, article_date: str | None) -> list[DateMention]:
+    """Date expressions in `text`, sorted by start, non-overlapping (the longest match wins).
+
+    `article_date` is "YYYY-MM-DD", "YYYY-MM", "YYYY" or None (ValueError otherwise); relative
+    expressions are resolved against it. See the module docstring for the rules.
+    """
+    g = _grammar()
+    art = _parse_article_date(article_date)
+    candidates: list[tuple[int, int, str | None, bool]] = []
+
+    for m in g.korean.finditer(text):
+        resolved = _resolve_korean(m, art, g)
+        if resolved is None:
+            continue
+        end = m.end()
+        if m.group("time") and not (m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
+                                    or m.group("d5") or m.group("dw")):
+            end = m.start("time")
+        candidates.append((m.start(), end, *resolved))
+
+    for m in g.numeric.finditer(text):
+        y = int(m.group("y"))
+        if _MIN_YEAR <= y <= _MAX_YEAR:
+            candidates.append((m.start(), m.end(), _fmt(y, int(m.group("m")), int(m.group("d"))), False))
+
+    for m in g.short_numeric.finditer(text):
+        y = 2000 + int(m.group("y"))
+        candidates.append((m.start(), m.end(), _fmt(y, int(m.group("m")), int(m.group("d"))), False))
+
+    for m in g.weekday.finditer(text):
+        prefix = m.group("wp")
+        weekday = g.weekdays[_norm(m.group("wd1") or m.group("wd2"))]
+        mode = g.weekday_prefixes[_norm(prefix)] if prefix else "past"
+        candidates.append((m.start(), m.end(), _resolve_weekday(art, weekday, mode), True))
+
+    mentions = []
+    for start, end, value, relative in _select(candidates):
+        tail = g.bound.match(text, end)
+        bound = g.bounds[_norm(tail.group("b"))] if tail else None
+        mentions.append(DateMention(start, end, text[start:end], value, relative, bound))
+    return mentions
+
+
+def _resolve_korean(m: re.Match, art: _ArticleDate, g: _Grammar) -> tuple[str | None, bool] | None:
+    """(value, relative) for a match of the Korean date grammar; None when it is no date."""
+    num = lambda name: int(m.group(name)) if m.group(name) else None  # noqa: E731
+    prefix = m.group("pre")
+    mode = g.prefixes[_norm(prefix)] if prefix else "past"
+
+    if m.group("y"):
+        year = int(m.group("y"))
+        if not _MIN_YEAR <= year <= _MAX_YEAR:
+            return None
+        return _fmt(year, num("m1"), num("d1")), False
+
+    if m.group("yw") or m.group("ys"):
+        offset = g.year_words[_norm(m.group("yw") or m.group("ys"))]
+        month, day = (num("m1"), num("d1")) if m.group("yw") else (num("m3"), num("d5"))
+        if offset is None or art.year is None:
+            return None, True
+        return _fmt(art.year + offset, month, day), True
+
+    if m.group("m2"):
+        month, day = num("m2"), num("d2")
+        year = _month_year(art, month, day, mode)
+        return (_fmt(year, month, day) if year is not None else None), True
+
+    if m.group("mw"):
+        offset = g.month_words[_norm(m.group("mw"))]
+        if offset is None or art.month is None:
+            return None, True
+        year, month = _add_months(art.year, art.month, offset)
+        return _fmt(year, month, num("d3")), True
+
+    if m.group("d4"):
+        day = num("d4")
+        if art.day is None:
+            return None, True
+        year, month = art.year, art.month
+        if mode == "future" and day < art.day:
+            year, month = _add_months(year, month, 1)
+        elif mode == "past" and day > art.day:
+            year, month = _add_months(year, month, -1)
+        return _fmt(year, month, day), True
+
+    offset = g.day_words[_norm(m.group("dw"))]
+    if offset is None or art.year is None:
+        return None, True
+    if offset == 0:
+        return art.iso(), True
+    if art.day is None:
+        return None, True
+    return _shift_days(art.date, offset), True
+
+
+def _resolve_weekday(art: _ArticleDate, weekday: int, mode: str) -> str | None:
+    today = art.date
+    if today is None:
+        return None
+    monday = today - _dt.timedelta(days=today.weekday())
+    if mode == "past":
+        delta = -((today.weekday() - weekday) % 7 or 7)
+    elif mode == "future":
+        delta = (weekday - today.weekday()) % 7 or 7
+    else:
+        week = {"previous_week": -7, "this_week": 0, "next_week": 7}[mode]
+        delta = (monday - today).days + week + weekday
+    return _shift_days(today, delta)
+
+
+def _select(candidates):
+    """Non-overlapping candidates, longest first (ties: the earlier), returned sorted by start."""
+    chosen: list = []
+    for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if cand[1] > cand[0] and all(cand[1] <= o[0] or cand[0] >= o[1] for o in chosen):
+            chosen.append(cand)
+    return sorted(chosen, key=lambda c: c[0])
+
+
+# ---------------------------------------------------------------- find_periods
+
+
+def find_periods(text: str) -> list[tuple[int, int, str]]:
+    """Fiscal and calendar periods as written: (start, end, surface), sorted, non-overlapping.
+
+    "2025 회계연도 상반기", "2024년 4분기", "지난해 4분기", "그해 4분기", "2·4분기", "2분기", "Q3",
+    "FY2025", "2025 회계연도", "7월까지의 분기", "상반기", "전년 동기". A period is not a date: the
+    value stays the text (cg:period), because a fiscal period does not map onto calendar dates
+    without the company's fiscal calendar. The year of "2024년 4분기" is also found by
+    `find_dates` (as 2024); a fiscal year ("2025 회계연도") is not.
+    """
+    g = _grammar()
+    candidates = [(m.start(), m.end(), m.group()) for p in g.periods for m in p.finditer(text)]
+    return _select(candidates)
+
+
+def is_iso_value(value: str) -> bool:
+    """True for a well-formed DateMention value ("YYYY", "YYYY-MM" or "YYYY-MM-DD", a real date)."""
+    if not _VALUE_RE.match(value):
+        return False
+    parts = [int(p) for p in value.split("-")]
+    return _fmt(*parts) is not None

@@ -1,0 +1,465 @@
+"""Percentages, money, counts and ranges in Korean news copy, as exact Decimals.
+
+`find_quantities(text)` finds "2.2% 하락한", "62억 달러", "약 37억 달러", "10만 개 이상",
+"120억~150억 달러(약 17조~21조원)", "$5 billion"; `korean_number(surface)` turns "7조8584억" into
+7858400000000. The grammar is here; the words (units, currencies, counters, qualifiers, direction
+stems, particles) are in `ontology/lexicon/numbers.yaml`, loaded once.
+
+Decisions a caller must know:
+
+* Values are `Decimal`, never float: "119.26달러" must stay 119.26 and "7조8584억원" must stay
+  7858400000000 exactly, and values are hashed into action identities, where a float's
+  binary rounding would make the same report differ between articles. Values are canonical —
+  integers without exponent or fraction, other numbers without trailing zeros — so "62억 달러"
+  and "$6.2 billion" give the same `str()`: "6200000000"; "112.20달러" gives Decimal("112.2").
+* A value is a magnitude; the sign is `direction` (-1 fall, +1 rise, 0 unknown), read from a
+  sign or arrow before the number (-2.2%, ▼2%), else a direction stem right after the number with
+  at most particles in between ("2.2% 하락한", "20%까지 급등했다", "1% 이상 하락"), else a rate
+  noun right before it ("하락률 2.2%"). A coordinated list takes the direction of its last item:
+  in "브로드컴은 1.2%, AMD는 0.9% 하락했다" both are -1. A number after the verb of another
+  number is not affected ("2.2% 하락한 118달러": 118 has direction 0).
+* Ranges ("120억~150억 달러", "10-20%") have `low` and `high` and `value` None: a range is not a
+  number, and a midpoint would state a precision the text does not have. Units written only on
+  the high end apply to both ends ("120~150억" = 120억~150억). Single values have low/high None.
+* kinds: "percent" (unit None, or "%p" for percentage points), "money" (a currency word after
+  the number or a symbol/code before it; `currency` is ISO 4217 — a number without a currency
+  is never money), "count" (a counter word after the number, e.g. "개", "대", "명"; `unit` is
+  the counter). A bare number ("2022", "10만" with no counter) is not a quantity; nor are dates,
+  times, ordinals and ranks ("2022년", "30일", "8시56분", "4번째", "1위"), model codes ("H20",
+  "910B", "B30A", "MI308": digits touching a Latin letter), durations ("3개월", "3주 만에").
+* Surfaces include qualifiers, signs and currency symbols ("약 37억 달러", "10만 개 이상",
+  "$5 billion") but not direction words or particles; `text[start:end] == surface`.
+  Qualifiers: "about" (약, 가량, 정도, 안팎, 여 …), "at_least" (이상, 넘게, 최소, 초과),
+  "at_most" (이하, 미만, 최대); strict and non-strict bounds are not distinguished.
+* "¥" is read as JPY (the symbol is shared with the yuan; "CN¥"/"RMB"/"위안" are CNY).
+* Digits are ASCII only; at most 20 integer and 10 decimal digits per number.
+"""
+
+from __future__ import annotations
+
+import decimal
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+import yaml
+
+from kg import resources
+from kg.errors import DataFileError
+
+LEXICON_FILE = "numbers.yaml"
+
+_SP = r"[ \t\u00a0]"
+_SPQ = _SP + "?"
+_NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,20})(?:\.[0-9]{1,10})?(?![0-9])"
+_LB_NUM = r"(?<![0-9A-Za-z])(?<![0-9][.,])"
+_CONTEXT = decimal.Context(prec=80, rounding=decimal.ROUND_HALF_EVEN)
+_SENTENCE_END = re.compile(r"[.!?。\n]")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One percentage, amount of money or count.
+
+    `value` is set for a single number, `low`/`high` for a range (then `value` is None — a range
+    has no single value and a midpoint would invent precision). All are exact Decimals, magnitudes
+    without sign; the sign is `direction`. `currency` (ISO 4217) only for money; `unit` is the
+    counter of a count ("개", "대", "명", "주" …) or "%p" for percentage points; `qualifier` is
+    "about", "at_least", "at_most" or None.
+    """
+
+    start: int
+    end: int
+    surface: str
+    kind: str
+    value: Decimal | None
+    low: Decimal | None
+    high: Decimal | None
+    currency: str | None
+    unit: str | None
+    qualifier: str | None
+    direction: int
+
+
+# ---------------------------------------------------------------- lexicon
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    """Read one lexicon file; any problem becomes a DataFileError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(f"cannot read the number lexicon: {exc}", path=path,
+                            hint="restore the file from the Chipgraph sources") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DataFileError(f"malformed YAML: {problem}", path=path, line=line,
+                            hint="fix the YAML syntax") from exc
+    if not isinstance(data, dict):
+        raise DataFileError("expected a mapping of word lists at the top level", path=path,
+                            hint="see the comments in the shipped numbers.yaml")
+    return data
+
+
+def _words(data: dict, key: str, path: Path) -> list[str]:
+    value = data.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
+        raise DataFileError(f"'{key}' must be a non-empty list of words", path=path,
+                            hint="see the comments in the shipped numbers.yaml")
+    return [w.strip() for w in value]
+
+
+def _table(data: dict, key: str, path: Path, check: Callable[[Any], bool], what: str) -> dict[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict) or not value:
+        raise DataFileError(f"'{key}' must be a non-empty mapping of word: {what}", path=path,
+                            hint="see the comments in the shipped numbers.yaml")
+    table: dict[str, Any] = {}
+    for word, v in value.items():
+        if not isinstance(word, str) or not word.strip() or not check(v):
+            raise DataFileError(f"'{key}': entry {word!r}: {v!r} must be word: {what}", path=path,
+                                hint="see the comments in the shipped numbers.yaml")
+        table[_norm(word)] = v
+    return table
+
+
+def _norm(word: str) -> str:
+    return re.sub(r"\s+", "", word)
+
+
+def _word_re(word: str) -> str:
+    """A word as a regex; a space inside it matches one space or none."""
+    return _SPQ.join(re.escape(part) for part in word.split())
+
+
+def _alt(words) -> str:
+    unique = sorted(set(words), key=lambda w: (-len(_norm(w)), w))
+    return "(?:" + "|".join(_word_re(w) for w in unique) + ")"
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    big: dict[str, int]
+    small: dict[str, int]
+    scales: dict[str, int]
+    currency_words: dict[str, str]
+    currency_symbols: dict[str, str]
+    percent_points: frozenset[str]
+    percents: frozenset[str]
+    counters: frozenset[str]
+    before: dict[str, str]
+    after: dict[str, str]
+    infix: frozenset[str]
+    signs: dict[str, int]
+    falling: frozenset[str]
+    list_span: int
+    quantity: re.Pattern
+    token: re.Pattern
+    direction_after: re.Pattern
+    direction_before: re.Pattern
+    list_link: re.Pattern
+    any_direction: re.Pattern
+    count_duration: re.Pattern
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    path = resources.lexicon_dir() / LEXICON_FILE
+    data = _read_yaml(path)
+    iso = lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z]{3}", v) is not None  # noqa: E731
+    quals = {"about", "at_least", "at_most"}
+    big = _table(data, "big_units", path, lambda v: _is_int(v) and 1 <= v <= 24, "power of ten")
+    small = _table(data, "small_units", path, lambda v: _is_int(v) and 1 <= v <= 3, "power of ten 1–3")
+    scales = _table(data, "scale_words", path, lambda v: _is_int(v) and 1 <= v <= 24, "power of ten")
+    if any(len(u) != 1 for u in (*big, *small)):
+        raise DataFileError("Korean units must be single characters", path=path, hint="e.g. 만: 4")
+    cur_words = _table(data, "currency_words", path, iso, "ISO 4217 code")
+    cur_symbols = _table(data, "currency_symbols", path, iso, "ISO 4217 code")
+    before = _table(data, "qualifiers_before", path, lambda v: isinstance(v, str) and v in quals,
+                    " | ".join(sorted(quals)))
+    after = _table(data, "qualifiers_after", path, lambda v: isinstance(v, str) and v in quals,
+                    " | ".join(sorted(quals)))
+    signs = _table(data, "direction_signs", path, lambda v: _is_int(v) and v in (-1, 1), "-1 | 1")
+    percents = _words(data, "percent_signs", path)
+    points = _words(data, "percent_point_signs", path)
+    counters = _words(data, "counters", path)
+    infix = _words(data, "approx_infix", path)
+    falling = _words(data, "falling", path)
+    rising = _words(data, "rising", path)
+    gaps = _words(data, "direction_gap_words", path)
+    rate_suffixes = _words(data, "rate_suffixes", path)
+    rate_particles = _words(data, "rate_particles", path)
+    connectors = _words(data, "list_connectors", path)
+    separators = _words(data, "range_separators", path)
+    continuations = _words(data, "continuations", path)
+    durations = _words(data, "count_durations", path)
+    list_span = data.get("list_span")
+    if not _is_int(list_span) or not 0 < list_span <= 500:
+        raise DataFileError("'list_span' must be a number of characters (1–500)", path=path)
+    raw = {k: list(data[k]) for k in ("currency_words", "currency_symbols", "qualifiers_before",
+                                      "qualifiers_after", "direction_signs", "scale_words")}
+
+    unit_chars = "".join(re.escape(u) for u in (*small, *big))
+    small_chars = "".join(re.escape(u) for u in small)
+    big_chars = "".join(re.escape(u) for u in big)
+    unit_seq = rf"(?:[{small_chars}]?[{big_chars}]|[{small_chars}])"
+    scale = rf"(?i:{_alt(raw['scale_words'])})(?![A-Za-z])"
+    amount = (rf"(?:{_NUM}{_SPQ}{scale}"
+              rf"|{_NUM}(?:{_SPQ}{unit_seq})?(?:{_SPQ}{_NUM}{_SPQ}{unit_seq})*)")
+    stems = _alt(falling + rising)
+    cont = rf"(?:(?![가-힣A-Za-z])|(?={_alt(continuations + list(after) + falling + rising)}))"
+    korean_tails = [w for w in raw["currency_words"] + counters if not re.search(r"[A-Za-z]$", w)]
+    ascii_tails = [w for w in raw["currency_words"] + counters if re.search(r"[A-Za-z]$", w)]
+    word_tail = rf"(?:{_alt(korean_tails)}{cont}" + (rf"|{_alt(ascii_tails)}(?![A-Za-z])" if ascii_tails else "") + ")"
+    currency_tail = rf"(?:{_alt([w for w in raw['currency_words'] if w in korean_tails])}{cont}" + (
+        rf"|{_alt([w for w in raw['currency_words'] if w in ascii_tails])}(?![A-Za-z])"
+        if any(w in ascii_tails for w in raw["currency_words"]) else "") + ")"
+    symbol = rf"(?:(?<![A-Za-z]){_alt(raw['currency_symbols'])})"
+    quantity = (
+        rf"(?:(?<![가-힣])(?P<pre>{_alt(raw['qualifiers_before'])}){_SPQ})?"
+        rf"(?:(?P<sym>{symbol}){_SPQ})?"
+        rf"(?:(?<![0-9A-Za-z])(?P<sign>{_alt(raw['direction_signs'])}))?"
+        rf"{_LB_NUM}(?P<a1>{amount})(?P<i1>{_alt(infix)})?"
+        rf"(?:{_SPQ}(?P<c1>{currency_tail}))?"
+        rf"(?:{_SPQ}(?P<sep>{_alt(separators)}){_SPQ}(?:{symbol}{_SPQ})?"
+        rf"{_LB_NUM}(?P<a2>{amount})(?P<i2>{_alt(infix)})?)?"
+        rf"(?:{_SPQ}(?P<tail>{_alt(points)}|{_alt(percents)}|{word_tail}))?"
+        rf"(?:{_SP}?(?P<post>{_alt(raw['qualifiers_after'])}){cont})?"
+    )
+    token = (rf"\s*(?:(?P<num>{_NUM})|(?P<unit>[{unit_chars}])|(?P<scale>{scale}))")
+    direction_after = rf"(?:{_SPQ}{_alt(gaps)})*{_SPQ}(?P<stem>{stems})"
+    direction_before = (rf"(?P<stem>{stems})(?:{_alt(rate_suffixes)})(?:{_alt(rate_particles)})?{_SPQ}\Z")
+    return _Grammar(
+        big={k: v for k, v in big.items()}, small=small,
+        scales={k.lower(): v for k, v in scales.items()},
+        currency_words=cur_words, currency_symbols=cur_symbols,
+        percent_points=frozenset(_norm(w) for w in points), percents=frozenset(_norm(w) for w in percents),
+        counters=frozenset(_norm(w) for w in counters), before=before, after=after,
+        infix=frozenset(infix), signs=signs, falling=frozenset(falling), list_span=list_span,
+        quantity=re.compile(quantity), token=re.compile(token),
+        direction_after=re.compile(direction_after), direction_before=re.compile(direction_before),
+        list_link=re.compile(rf"\s*{_alt(connectors)}"), any_direction=re.compile(stems),
+        count_duration=re.compile(rf"{_SPQ}{_alt(durations)}"),
+    )
+
+
+def clear_cache() -> None:
+    """Forget the loaded lexicon (tests that point `lexicon_dir` elsewhere call this)."""
+    _grammar.cache_clear()
+
+
+# ---------------------------------------------------------------- korean_number
+
+
+def korean_number(surface: str) -> Decimal:
+    """The exact value of a written number: "10만" → 100000, "62억" → 6200000000,
+    "7조8584억" → 7858400000000, "1억 2천만" → 120000000, "3천" → 3000, "1,234" → 1234,
+    "2.2" → 2.2, "5 billion" → 5000000000.
+
+    Big units (만, 억, 조) close a group and must decrease; small units (십, 백, 천) multiply inside a
+    group. A unit without a number counts as 1 ("천만" → 10000000). Raises ValueError for anything
+    else (no digits or units, two numbers in a row, units out of order, a stray character).
+    """
+    return _korean_number(surface, _grammar())
+
+
+def _korean_number(surface: str, g: _Grammar) -> Decimal:
+    if not isinstance(surface, str):
+        raise ValueError(f"not a Korean number: {surface!r}")
+    text = surface.strip()
+    pos, total, group = 0, Decimal(0), Decimal(0)
+    pending: Decimal | None = None
+    last_big = last_small = None
+    seen_any = scaled = False
+    with decimal.localcontext(_CONTEXT):
+        while pos < len(text):
+            m = g.token.match(text, pos)
+            if m is None or m.end() == pos or scaled:
+                raise ValueError(f"not a Korean number: {surface!r}")
+            pos = m.end()
+            seen_any = True
+            if m.group("num"):
+                if pending is not None:
+                    raise ValueError(f"not a Korean number (two numbers in a row): {surface!r}")
+                pending = Decimal(m.group("num").replace(",", ""))
+            elif m.group("unit"):
+                unit = m.group("unit")
+                if unit in g.small:
+                    power = g.small[unit]
+                    if last_small is not None and power >= last_small:
+                        raise ValueError(f"not a Korean number (units out of order): {surface!r}")
+                    last_small = power
+                    group += (pending if pending is not None else Decimal(1)) * Decimal(10) ** power
+                else:
+                    power = g.big[unit]
+                    if last_big is not None and power >= last_big:
+                        raise ValueError(f"not a Korean number (units out of order): {surface!r}")
+                    value = group + (pending if pending is not None else Decimal(0))
+                    if value == 0 and pending is None:
+                        value = Decimal(1)
+                    total += value * Decimal(10) ** power
+                    last_big, last_small, group = power, None, Decimal(0)
+                pending = None
+            else:
+                if last_big is not None or last_small is not None or pending is None:
+                    raise ValueError(f"not a Korean number (scale word misplaced): {surface!r}")
+                total += pending * Decimal(10) ** g.scales[m.group("scale").lower()]
+                pending, scaled = None, True
+        if not seen_any:
+            raise ValueError(f"not a Korean number: {surface!r}")
+        total += group + (pending if pending is not None else Decimal(0))
+        return _canonical(total)
+
+
+def _canonical(value: Decimal) -> Decimal:
+    """Integers without exponent or fraction digits, others without trailing zeros."""
+    with decimal.localcontext(_CONTEXT):
+        if value == value.to_integral_value():
+            return value.quantize(Decimal(1))
+        return value.normalize()
+
+
+def _trailing_units(surface: str, g: _Grammar) -> Decimal | None:
+    """The multiplier of the units at the end of a range's high end ("150억" → 10^8), if any."""
+    m = re.search(r"(?i)(" + "|".join(re.escape(s) for s in g.scales) + r")\s*$", surface)
+    if m:
+        return Decimal(10) ** g.scales[m.group(1).lower()]
+    units = re.search(r"[" + "".join(re.escape(u) for u in (*g.small, *g.big)) + r"]+\s*$", surface)
+    if units:
+        try:
+            return _korean_number("1" + units.group().strip(), g)
+        except ValueError:
+            return None
+    return None
+
+
+def _has_units(surface: str, g: _Grammar) -> bool:
+    return any(u in surface for u in (*g.small, *g.big)) or re.search(
+        r"(?i)[a-z]", surface) is not None
+
+
+# ---------------------------------------------------------------- find_quantities
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Percentages, money and counts in `text`, sorted by start and non-overlapping.
+
+    See the module docstring for what counts as a quantity and how values, ranges, qualifiers
+    and directions are read.
+    """
+    g = _grammar()
+    found: list[tuple[Quantity, re.Match]] = []
+    pos = 0
+    while pos <= len(text):
+        m = g.quantity.search(text, pos)
+        if m is None:
+            break
+        q = _quantity(text, m, g)
+        if q is None:
+            pos = m.start() + 1
+            continue
+        found.append((q, m))
+        pos = m.end()
+
+    quantities = [q for q, _ in found]
+    # a coordinated list takes the direction of its last item: walk right to left
+    for i in range(len(quantities) - 2, -1, -1):
+        q, r = quantities[i], quantities[i + 1]
+        if q.direction or not r.direction or q.kind != r.kind:
+            continue
+        between = text[q.end:r.start]
+        if (len(between) <= g.list_span and g.list_link.match(between)
+                and not _SENTENCE_END.search(between) and not g.any_direction.search(between)):
+            quantities[i] = _replace(q, direction=r.direction)
+    return quantities
+
+
+def _replace(q: Quantity, **changes) -> Quantity:
+    from dataclasses import replace
+    return replace(q, **changes)
+
+
+def _quantity(text: str, m: re.Match, g: _Grammar) -> Quantity | None:
+    """A Quantity for one regex match, or None when the match is no quantity."""
+    tail = m.group("tail")
+    c1 = m.group("c1")
+    sym = m.group("sym")
+    sep = m.group("sep")
+    unit = None
+    currency = None
+    if sym:
+        if tail and _norm(tail) not in g.currency_words:
+            return None
+        kind, currency = "money", g.currency_symbols[_norm(sym)]
+    elif tail and _norm(tail) in g.percent_points:
+        kind, unit = "percent", "%p"
+    elif tail and _norm(tail) in g.percents:
+        kind = "percent"
+    elif tail and _norm(tail) in g.currency_words:
+        kind, currency = "money", g.currency_words[_norm(tail)]
+        if c1 and g.currency_words[_norm(c1)] != currency:
+            return None
+    elif tail and _norm(tail) in g.counters:
+        kind, unit = "count", _norm(tail)
+    elif c1:
+        kind, currency = "money", g.currency_words[_norm(c1)]
+    else:
+        return None
+    if c1 and kind != "money":
+        return None
+    if c1 and not sep and tail:
+        return None  # "62억 달러 달러"
+    if kind == "count" and g.count_duration.match(text, m.end()):
+        return None
+
+    try:
+        a1 = _korean_number(m.group("a1"), g)
+        a2 = _korean_number(m.group("a2"), g) if m.group("a2") else None
+    except ValueError:
+        return None
+    value = low = high = None
+    if a2 is not None:
+        if not _has_units(m.group("a1"), g):
+            multiplier = _trailing_units(m.group("a2"), g)
+            if multiplier is not None:
+                with decimal.localcontext(_CONTEXT):
+                    a1 = _canonical(a1 * multiplier)
+        if a1 > a2:
+            return None
+        low, high = a1, a2
+    else:
+        value = a1
+
+    qualifier = None
+    if m.group("pre"):
+        qualifier = g.before[_norm(m.group("pre"))]
+    elif m.group("post"):
+        qualifier = g.after[_norm(m.group("post"))]
+    elif m.group("i1") or m.group("i2"):
+        qualifier = "about"
+
+    start = m.start()
+    end = m.end()
+    direction = 0
+    if m.group("sign"):
+        direction = g.signs[_norm(m.group("sign"))]
+    else:
+        after = g.direction_after.match(text, end)
+        if after:
+            direction = -1 if after.group("stem") in g.falling else 1
+        else:
+            before = g.direction_before.search(text[max(0, start - 12):start])
+            if before:
+                direction = -1 if before.group("stem") in g.falling else 1
+    return Quantity(start, end, text[start:end], kind, value, low, high, currency, unit, qualifier, direction)

@@ -1,0 +1,39 @@
+"""Settings in one table: the CLI's defaults, their environment variables and the README agree.
+
+`tests/test_cli.py` checks that every setting is documented in README.md.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        return os.environ.get(self.env) or self.default
+
+
+SETTINGS = {
+    s.name: s for s in (
+        Setting("store", "CHIPGRAPH_STORE", "chipgraph-store",
+                "folder of the pyoxigraph store (created by `kg build`)"),
+        Setting("min_confidence", "CHIPGRAPH_MIN_CONFIDENCE", "0.5",
+                "actions, relations and new entities below this confidence are not written"),
+    )
+}
+
+
+def default_store() -> Path:
+    return Path(SETTINGS["store"].value())
+
+
+def default_min_confidence() -> float:
+    return float(SETTINGS["min_confidence"].value())

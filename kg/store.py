@@ -1,0 +1,133 @@
+"""The embedded pyoxigraph store: open it, replace one article's graph at a time, query it.
+
+Each article's graph is replaced by a single SPARQL update (DROP + INSERT DATA), which Oxigraph
+runs as one transaction: a reader, or a build killed half-way, sees the old graph or the new
+one, never a mix. The ontology and the reference entities live in graphs of their own and are
+reloaded only when their files change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Iterable
+
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, Store
+
+from kg.errors import StoreError
+from kg.namespaces import CG, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.resources import ontology_dir
+
+REFERENCE_FILES = {ONTOLOGY_GRAPH: ("chipgraph.ttl",), REFERENCE_GRAPH: ("entities.ttl",)}
+_STATE_GRAPH = "https://w3id.org/chipgraph/graph/build-state"
+
+
+class KnowledgeStore:
+    """A Chipgraph store on disk (or in memory when `path` is None)."""
+
+    def __init__(self, path: Path | str | None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self.store = Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError("no store here", path=self.path, hint="run `kg build` first")
+                self.store = Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = Store(str(self.path))
+        except OSError as exc:
+            raise StoreError(f"cannot open the store: {exc}", path=self.path,
+                             hint="is another `kg` process writing to it?") from exc
+
+    # --- reference graphs -------------------------------------------------------------------
+
+    def sync_reference(self, folder: Path | None = None) -> bool:
+        """Load the ontology and reference entities when their files changed; True if reloaded."""
+        folder = folder or ontology_dir()
+        changed = False
+        for graph, names in REFERENCE_FILES.items():
+            data = b"".join((folder / name).read_bytes() for name in names)
+            digest = "sha256:" + hashlib.sha256(data).hexdigest()
+            if self._state(graph) == digest:
+                continue
+            dataset = Dataset()
+            for name in names:
+                for q in _parse_turtle(folder / name):
+                    dataset.add(Quad(q.subject, q.predicate, q.object, NamedNode(graph)))
+            dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)  # stable blank node labels
+            self._load_reference_graph(graph, list(dataset), digest)
+            changed = True
+        return changed
+
+    def _load_reference_graph(self, graph: str, quads: list[Quad], digest: str) -> None:
+        """Replace a reference graph keeping its canonical blank node labels.
+
+        SPARQL INSERT DATA would mint fresh blank nodes, so the quads go in through the API;
+        the state hash is written last, so an interrupted load is redone by the next build.
+        """
+        self.replace_graph(graph, [], state="loading")
+        self.store.extend(quads)
+        self.replace_graph_state(graph, digest)
+
+    def replace_graph_state(self, graph: str, state: str) -> None:
+        node = NamedNode(graph)
+        self.store.update(
+            f"DELETE WHERE {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> ?h }} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> \"{state}\" }} }}")
+
+    def _state(self, graph: str) -> str | None:
+        for quad in self.store.quads_for_pattern(NamedNode(graph), NamedNode(CG.contentHash), None,
+                                                 NamedNode(_STATE_GRAPH)):
+            return quad.object.value
+        return None
+
+    # --- article graphs -----------------------------------------------------------------------
+
+    def replace_graph(self, graph: str, quads: Iterable[Quad], *, state: str | None = None) -> None:
+        """Atomically replace the content of one named graph."""
+        node = NamedNode(graph)
+        lines = [f"{q.subject} {q.predicate} {q.object} ." for q in quads]
+        update = f"DROP SILENT GRAPH {node} ;\n"
+        if lines:
+            update += f"INSERT DATA {{ GRAPH {node} {{\n" + "\n".join(lines) + "\n} } ;\n"
+        self.store.update(update)
+        if state is not None:
+            self.replace_graph_state(graph, state)
+
+    def remove_graph(self, graph: str) -> None:
+        self.store.update(f"DROP SILENT GRAPH <{graph}>")
+
+    def article_states(self) -> dict[str, tuple[str, str]]:
+        """Article graph IRI → (content hash, pipeline version) as stored."""
+        rows = self.store.query(
+            "SELECT ?g ?h ?v WHERE { GRAPH ?g { ?g a <%s> ; <%s> ?h ; <%s> ?v } }"
+            % (CG.Article, CG.contentHash, CG.pipelineVersion))
+        return {row["g"].value: (row["h"].value, row["v"].value) for row in rows}
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if g.value != _STATE_GRAPH)
+
+    def quads(self, graph: str | None = None) -> list[Quad]:
+        """Quads of one graph or of all data graphs, sorted for deterministic output."""
+        if graph is not None:
+            found = self.store.quads_for_pattern(None, None, None, NamedNode(graph))
+        else:
+            found = (q for q in self.store.quads_for_pattern(None, None, None)
+                     if not (isinstance(q.graph_name, NamedNode) and q.graph_name.value == _STATE_GRAPH))
+        return sorted(found, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+    def flush(self) -> None:
+        """Write buffered data to disk (bulk loads bypass the write-ahead log)."""
+        self.store.flush()
+
+
+def _parse_turtle(path: Path) -> list:
+    from pyoxigraph import parse
+
+    try:
+        with path.open("rb") as handle:
+            return list(parse(handle, format=RdfFormat.TURTLE, base_iri=path.as_uri()))
+    except SyntaxError as exc:
+        raise StoreError(f"cannot parse: {exc}", path=path) from exc
