@@ -253,6 +253,9 @@ class SentenceContext:
                 weak += 1
         if not any(all(roles.get(r) for r in option) for option in spec["requires"]):
             return []
+        if spec.get("firm_subject_blocks") and not roles.get("agent") and any(
+                m.type == "Firm" and self.cues[id(m)] == "subject" for m in in_clause):
+            return []
         return self._build(cls, spec, index, roles, weak, a, b)
 
     def _needs_met(self, spec, forms, in_clause, index, a, b) -> bool:
@@ -466,6 +469,9 @@ class SentenceContext:
                 values["amountUSD"] = money.value
             elif money.low is not None and money.high is not None:
                 values["minAmountUSD"], values["maxAmountUSD"] = money.low, money.high
+        growth = next((q for q in in_clause if q.kind == "percent" and q.direction and q.value is not None), None)
+        if growth is not None and cls == "Revenue":
+            values["percent"] = growth.value * growth.direction
         count = next((q for q in in_clause if q.kind == "count" and q.value is not None), None)
         if count is not None and cls == "Purchase":
             values["quantity"] = count.value

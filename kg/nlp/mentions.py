@@ -77,8 +77,9 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     gaz = gaz or gazetteer()
     tokens = sentence.tokens
     mentions = _gazetteer_mentions(sentence, gaz)
+    mentions += _new_mentions(sentence, gaz, mentions, (_parenthesised,))
     mentions += _fuzzy_mentions(sentence, gaz, mentions)
-    mentions += _new_mentions(sentence, gaz, mentions)
+    mentions += _new_mentions(sentence, gaz, mentions, (_quoted, _suffixed, _chip_codes))
     mentions.sort(key=lambda m: m.start)
     mentions = _merge_glosses(sentence, mentions)
     mentions = _drop_family_before_model(sentence, mentions)
@@ -252,11 +253,15 @@ def _damerau(a: str, b: str) -> int:
 
 # --- names the gazetteer does not know -------------------------------------------------------
 
-def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> list[Mention]:
+def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], finders) -> list[Mention]:
+    """Names found by general patterns, where no earlier finder claimed the span.
+
+    The parenthesised pattern runs before typo matching: `즈위안(Zhiyuan)` is a name given with
+    its original, not a misspelling of a known one."""
     taken = [(m.start, m.end) for m in known]
     cue_types = _sentence_cue_types(sentence)
     found: list[Mention] = []
-    for finder in (_parenthesised, _quoted, _suffixed, _chip_codes):
+    for finder in finders:
         for mention in finder(sentence, gaz, cue_types):
             span = (mention.start, mention.end)
             if not any(a < span[1] and span[0] < b for a, b in taken):
@@ -433,7 +438,7 @@ def _with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mentio
     followed by a comma (`중국정부, 자국기업에 …`): a comma not followed by another name reads
     as a topic, one followed by a name continues a list.
     """
-    transparent = _settings()["_transparent"]
+    transparent = _settings()["_transparent"] | set(_settings()["name_suffixes"]["Firm"])
     examples = set(_settings()["example_markers"])
     starts = {m.first_token for m in mentions if m is not mention}
     i = mention.last_token + 1

@@ -1,0 +1,142 @@
+"""Korean text handling on sentences written for the tests, not taken from the seeds.
+
+Particles, spacing variants, misspellings, mixed scripts, unknown names, relative dates and
+amounts: each case is a general phenomenon of Korean news copy.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import SentenceContext
+from kg.lexicon import gazetteer
+from kg.nlp.mentions import find_mentions
+from kg.nlp.morph import analyzer
+
+ARTICLE_DATE = "2025-09-12"
+
+
+def sentence(text: str):
+    found = analyzer().sentences(text)
+    assert len(found) == 1, [s.text for s in found]
+    return found[0]
+
+
+def mentions(text: str) -> list[tuple[str, str]]:
+    return [(m.key, m.cue) for m in find_mentions(sentence(text))]
+
+
+def actions(text: str, article_date: str = ARTICLE_DATE):
+    s = sentence(text)
+    return SentenceContext(s, find_mentions(s), article_date, gazetteer()).actions()
+
+
+@pytest.mark.parametrize("text, key, cue", [
+    ("엔비디아의 칩", "nvidia", "genitive"),
+    ("엔비디아는 말했다.", "nvidia", "topic"),
+    ("엔비디아가 말했다.", "nvidia", "subject"),
+    ("엔비디아를 샀다.", "nvidia", "object"),
+    ("엔비디아에 판매했다.", "nvidia", "dative"),
+    ("엔비디아 칩으로 훈련했다.", "nvidia", "instrument"),
+    ("바이트댄스의 경우 많이 샀다.", "bytedance", "topic"),
+    ("바이두 역시 개발했다.", "baidu", "topic"),
+])
+def test_particles_give_the_role_cue(text, key, cue):
+    assert (key, cue) in mentions(text)
+
+
+@pytest.mark.parametrize("text", ["어센드910B를 샀다.", "어센드 910B를 샀다.", "Ascend 910B를 샀다.",
+                                  "어센트 '910B'를 샀다."])
+def test_spacing_script_and_typo_variants_of_a_chip(text):
+    assert ("huawei-ascend-910b", "object") in mentions(text)
+
+
+def test_misspelt_firm_name_is_recognised():
+    assert ("nvidia", "genitive") in mentions("엔디비아의 AI 반도체를 구매했다.")
+
+
+def test_name_with_its_latin_original_is_one_mention():
+    found = find_mentions(sentence("캠브리콘 테크놀로지스(Cambricon Technologies Corp.)와 화웨이가 있다."))
+    assert [m.key for m in found] == ["cambricon", "huawei"]
+
+
+def test_list_members_share_the_particle_of_the_list():
+    s = sentence("알리바바와 바이두 등 빅테크 기업들이 칩을 샀다.")
+    found = find_mentions(s)
+    context = SentenceContext(s, found, ARTICLE_DATE, gazetteer())
+    assert {m.key: context.cues[id(m)] for m in found} == {"alibaba-group": "subject", "baidu": "subject"}
+
+
+def test_unknown_name_with_latin_original_becomes_a_new_firm():
+    found = find_mentions(sentence("중국 AI 스타트업 즈위안(Zhiyuan)은 기업 가치가 높다."))
+    new = [m for m in found if m.is_new]
+    assert [(m.type, m.label_ko, m.label_en) for m in new] == [("Firm", "즈위안", "Zhiyuan")]
+    assert new[0].confidence < 0.9
+
+
+def test_term_glosses_in_parentheses_are_not_names():
+    found = find_mentions(sentence("대규모 언어 모델(LLM)과 상장지수펀드(ETF)가 늘었다."))
+    assert not [m for m in found if m.is_new]
+
+
+def test_unknown_chip_code_with_a_chip_word_becomes_a_new_chip():
+    found = find_mentions(sentence("엔비디아는 새 AI 칩 B40을 내놓았다."))
+    assert any(m.is_new and m.type == "Chip" and m.label_en == "B40" for m in found)
+
+
+def test_licence_granted_by_an_agency_with_a_parenthesised_acronym():
+    [action] = actions("미국 상무부 산업안보국(BIS)은 엔비디아에 H20 수출 라이선스를 발급했다고 밝혔다.")
+    assert action.cls == "ExportPermission"
+    assert action.roles["agent"] == ("bis",) and action.roles["object"] == ("nvidia-h20",)
+
+
+def test_antitrust_probe_with_a_bare_day_before_the_article_day():
+    [action] = actions("중국 국가시장감독관리총국은 엔비디아에 대한 반독점 조사에 착수했다고 15일 발표했다.")
+    assert (action.cls, action.roles["agent"], action.roles["target"]) == ("Investigation", ("samr",), ("nvidia",))
+    assert action.date.value == "2025-08-15"
+
+
+def test_planned_mass_production_is_marked_planned():
+    [action] = actions("화웨이는 올해 어센드 910C 칩을 양산할 계획이다.")
+    assert (action.cls, action.modality, action.date.value) == ("ChipDevelopment", "Planned", "2025")
+
+
+def test_failed_attempt_is_denied_and_reported():
+    [action] = actions("딥시크는 화웨이 어센드 칩으로 R2 모델을 훈련하려 했으나 실패했다고 FT가 보도했다.")
+    assert (action.cls, action.modality, action.reported_by) == ("ModelTraining", "Denied", ("financial-times",))
+
+
+def test_a_firm_resuming_sales_is_not_a_government_permission():
+    assert not actions("엔비디아가 H20 판매를 재개했다.")
+
+
+def test_a_licence_requirement_is_not_a_permission():
+    assert not [a for a in actions("상무부는 엔비디아가 H20을 중국에 수출하려면 허가를 받아야 한다고 통보했다.")
+                if a.cls == "ExportPermission"]
+
+
+def test_relative_month_and_stock_move_values():
+    [permission] = actions("미국 정부는 지난달 엔비디아의 H20 수출 허가를 다시 내줬다.")
+    assert permission.date.value == "2025-08"
+    [move] = actions("엔비디아 주가는 3일(현지시간) 뉴욕증시에서 4.5% 오른 180달러에 마감했다.")
+    assert (str(move.values["percent"]), str(move.values["price"]), move.date.value) == ("4.5", "180", "2025-09-03")
+
+
+def test_revenue_growth_is_a_signed_percent():
+    [revenue] = actions("캠브리콘은 지난해 매출이 11억7천만 위안으로 전년 대비 65.6% 증가했다고 밝혔다.")
+    assert revenue.roles["agent"] == ("cambricon",) and str(revenue.values["percent"]) == "65.6"
+    assert revenue.date.value == "2024"
+
+
+def test_a_conditional_in_a_quote_is_hypothetical():
+    found = actions("그는 “미국이 엔비디아의 AI 칩 수출을 봉쇄하면 중국은 자체 기술을 키울 것”이라고 말했다.")
+    controls = [a for a in found if a.cls == "ExportControl"]
+    assert controls and controls[0].modality == "Hypothetical"
+
+
+def test_page_chrome_and_spam_give_no_mentions():
+    from kg.ingest import clean_text
+
+    cleaned = clean_text("공유\n댓글\n프린트\n구글상단작업 상위노출 네이버블로그매크로 구글상단노출 웹SEO 상위노출 "
+                         "플레이스상위 구글상단작업 마케팅프로그램 네이버상위노출\n")
+    assert cleaned.strip() == ""
