@@ -234,3 +234,23 @@ def validate(store: StoreOption = None) -> None:
 
 def main() -> None:
     app()
+
+
+@app.command("eval")
+@friendly
+def eval_command(
+    gold: Annotated[Path, typer.Argument(metavar="GOLD.jsonl", help="Gold annotations (JSON Lines)")],
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the full report as JSON")] = False,
+) -> None:
+    """Score the graph against gold annotations: P/R/F1 per kind, values, calibration, misses, false positives."""
+    import json
+
+    from kg.evaluate import evaluate, format_report
+    from kg.store import KnowledgeStore
+
+    report = evaluate(KnowledgeStore(_store_path(store), read_only=True), gold)
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_report(report))

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from kg.extract import Action, Extraction, _rules as action_rules
 from kg.lexicon import Gazetteer, gazetteer

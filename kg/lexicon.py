@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 
@@ -142,16 +141,9 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
 
 def load_yaml(name: str, folder: Path | None = None) -> Any:
     """Load one lexicon file, naming the file and line when it is malformed."""
-    path = (folder or lexicon_dir()) / name
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
-    except FileNotFoundError as exc:
-        raise DataFileError("lexicon file is missing", path=path) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataFileError(f"malformed YAML: {getattr(exc, 'problem', exc)}", path=path,
-                            line=mark.line + 1 if mark else None) from exc
+    from kg.nlp.wordlists import read_mapping
+
+    return read_mapping((folder or lexicon_dir()) / name)
 
 
 @functools.lru_cache(maxsize=None)

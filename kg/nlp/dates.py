@@ -47,18 +47,16 @@ import datetime as _dt
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-import yaml
 
 from kg import resources
 from kg.errors import DataFileError
+from kg.nlp.wordlists import SPQ as _SPQ, alt as _alt, norm as _norm, read_mapping as _read_yaml
+from kg.nlp.wordlists import table as _table, word_re as _word_re, words as _words
 
 LEXICON_FILE = "dates.yaml"
 
-_SP = r"[ \t\u00a0]"
-_SPQ = _SP + "?"
 _LB_WORD = r"(?<![가-힣])"
 _LB_NUM = r"(?<![0-9A-Za-z.,:])"
 _MONTH = r"(?:1[0-2]|0?[1-9])"
@@ -90,74 +88,12 @@ class DateMention:
 # ---------------------------------------------------------------- lexicon
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """Read one lexicon file; any problem becomes a DataFileError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"cannot read the date lexicon: {exc}", path=path,
-                            hint="restore the file from the Chipgraph sources") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataFileError(f"malformed YAML: {problem}", path=path, line=line,
-                            hint="fix the YAML syntax") from exc
-    if not isinstance(data, dict):
-        raise DataFileError("expected a mapping of word lists at the top level", path=path,
-                            hint="see the comments in the shipped dates.yaml")
-    return data
-
-
-def _words(data: dict, key: str, path: Path) -> list[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
-        raise DataFileError(f"'{key}' must be a non-empty list of words", path=path,
-                            hint="see the comments in the shipped dates.yaml")
-    return [w.strip() for w in value]
-
-
-def _table(data: dict, key: str, path: Path, check: Callable[[Any], bool], what: str) -> dict[str, Any]:
-    value = data.get(key)
-    if not isinstance(value, dict) or not value:
-        raise DataFileError(f"'{key}' must be a non-empty mapping of word: {what}", path=path,
-                            hint="see the comments in the shipped dates.yaml")
-    table: dict[str, Any] = {}
-    for word, v in value.items():
-        if not isinstance(word, str) or not word.strip() or not check(v):
-            raise DataFileError(f"'{key}': entry {word!r}: {v!r} must be word: {what}", path=path,
-                                hint="see the comments in the shipped dates.yaml")
-        norm = _norm(word)
-        if norm in table and table[norm] != v:
-            raise DataFileError(f"'{key}': {word!r} is listed twice with different values", path=path)
-        table[norm] = v
-    return table
-
-
 def _is_offset(v: Any) -> bool:
     return v is None or (isinstance(v, int) and not isinstance(v, bool))
 
 
 def _one_of(v: Any, allowed: set[str]) -> bool:
     return isinstance(v, str) and v in allowed
-
-
-def _norm(word: str) -> str:
-    """Key of a word for lookups: without any whitespace ("이번 달" and "이번달" are one word)."""
-    return re.sub(r"\s+", "", word)
-
-
-def _word_re(word: str) -> str:
-    """A word as a regex; a space inside it matches one space or none."""
-    return _SPQ.join(re.escape(part) for part in word.split())
-
-
-def _alt(words) -> str:
-    """Alternation of words, longest first so that "지난주" wins over "지난"."""
-    unique = sorted(set(words), key=lambda w: (-len(_norm(w)), w))
-    return "(?:" + "|".join(_word_re(w) for w in unique) + ")"
 
 
 @dataclass(frozen=True)

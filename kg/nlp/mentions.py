@@ -104,20 +104,20 @@ def _folded_chars(text: str, base: int) -> tuple[str, list[int], set[int]]:
     return "".join(chars), offsets, hard
 
 
-@functools.lru_cache(maxsize=4)
-def _max_alias_length(gaz: Gazetteer) -> int:
-    return max((len(a) for a in gaz.alias_index), default=0)
-
-
 def _gazetteer_mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
+    """Longest gazetteer aliases that start and end on name boundaries, left to right."""
     folded, offsets, hard = _folded_chars(sentence.text, sentence.start)
-    starts = {t.start: i for i, t in reversed(list(enumerate(sentence.tokens)))}
-    ends = {t.end: i for i, t in enumerate(sentence.tokens)}
-    longest = _max_alias_length(gaz)
+    starts = {t.start for t in sentence.tokens}
+    ends = {t.end for t in sentence.tokens}
+    can_end = [_is_end(sentence, offset + 1, ends) for offset in offsets]
+    lengths = _alias_lengths(gaz)
     found: list[Mention] = []
     p = 0
     while p < len(folded):
-        match = _longest_alias(sentence, gaz, folded, offsets, hard, p, longest, starts, ends)
+        match = None
+        if _is_start(sentence, offsets[p], starts):
+            limit = min((h for h in hard if h > p), default=len(folded)) - p
+            match = _longest_alias(sentence, gaz, folded, offsets, can_end, p, lengths, limit)
         if match is None:
             p += 1
             continue
@@ -127,19 +127,20 @@ def _gazetteer_mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
     return found
 
 
-def _longest_alias(sentence, gaz, folded, offsets, hard, p, longest, starts, ends):
-    start = offsets[p]
-    if not _is_start(sentence, start, starts):
-        return None
-    for length in range(min(longest, len(folded) - p), 0, -1):
-        if any(p < h < p + length for h in hard):
+@functools.lru_cache(maxsize=4)
+def _alias_lengths(gaz: Gazetteer) -> tuple[int, ...]:
+    """Distinct folded alias lengths, longest first: the only lengths worth a lookup."""
+    return tuple(sorted({len(a) for a in gaz.alias_index}, reverse=True))
+
+
+def _longest_alias(sentence, gaz, folded, offsets, can_end, p, lengths, limit):
+    for length in lengths:
+        if length > limit or not can_end[p + length - 1]:
             continue
         key = gaz.alias_index.get(folded[p:p + length])
         if key is None:
             continue
-        end = offsets[p + length - 1] + 1
-        if not _is_end(sentence, end, ends):
-            continue
+        start, end = offsets[p], offsets[p + length - 1] + 1
         entity = gaz.entities[key]
         first, last = _token_span(sentence.tokens, start, end)
         return length, Mention(start, end, _surface(sentence, start, end), key, entity.type,
@@ -147,7 +148,7 @@ def _longest_alias(sentence, gaz, folded, offsets, hard, p, longest, starts, end
     return None
 
 
-def _is_start(sentence: Sentence, offset: int, starts: dict[int, int]) -> bool:
+def _is_start(sentence: Sentence, offset: int, starts: set[int]) -> bool:
     before = sentence.text[offset - sentence.start - 1] if offset > sentence.start else " "
     here = sentence.text[offset - sentence.start]
     if before.isascii() and before.isalnum() and here.isascii() and here.isalnum():
@@ -155,7 +156,7 @@ def _is_start(sentence: Sentence, offset: int, starts: dict[int, int]) -> bool:
     return offset in starts or not _WORDCHAR.match(before) or (before.isascii() != here.isascii())
 
 
-def _is_end(sentence: Sentence, offset: int, ends: dict[int, int]) -> bool:
+def _is_end(sentence: Sentence, offset: int, ends: set[int]) -> bool:
     rel = offset - sentence.start
     after = sentence.text[rel] if rel < len(sentence.text) else " "
     last = sentence.text[rel - 1]

@@ -42,18 +42,16 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-import yaml
 
 from kg import resources
 from kg.errors import DataFileError
+from kg.nlp.wordlists import SP as _SP, SPQ as _SPQ, alt as _alt, norm as _norm, read_mapping as _read_yaml
+from kg.nlp.wordlists import table as _table, words as _words
 
 LEXICON_FILE = "numbers.yaml"
 
-_SP = r"[ \t\u00a0]"
-_SPQ = _SP + "?"
 _NUM = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,20})(?:\.[0-9]{1,10})?(?![0-9])"
 _LB_NUM = r"(?<![0-9A-Za-z])(?<![0-9][.,])"
 _CONTEXT = decimal.Context(prec=80, rounding=decimal.ROUND_HALF_EVEN)
@@ -85,63 +83,6 @@ class Quantity:
 
 
 # ---------------------------------------------------------------- lexicon
-
-
-def _read_yaml(path: Path) -> dict[str, Any]:
-    """Read one lexicon file; any problem becomes a DataFileError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"cannot read the number lexicon: {exc}", path=path,
-                            hint="restore the file from the Chipgraph sources") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataFileError(f"malformed YAML: {problem}", path=path, line=line,
-                            hint="fix the YAML syntax") from exc
-    if not isinstance(data, dict):
-        raise DataFileError("expected a mapping of word lists at the top level", path=path,
-                            hint="see the comments in the shipped numbers.yaml")
-    return data
-
-
-def _words(data: dict, key: str, path: Path) -> list[str]:
-    value = data.get(key)
-    if not isinstance(value, list) or not value or not all(isinstance(w, str) and w.strip() for w in value):
-        raise DataFileError(f"'{key}' must be a non-empty list of words", path=path,
-                            hint="see the comments in the shipped numbers.yaml")
-    return [w.strip() for w in value]
-
-
-def _table(data: dict, key: str, path: Path, check: Callable[[Any], bool], what: str) -> dict[str, Any]:
-    value = data.get(key)
-    if not isinstance(value, dict) or not value:
-        raise DataFileError(f"'{key}' must be a non-empty mapping of word: {what}", path=path,
-                            hint="see the comments in the shipped numbers.yaml")
-    table: dict[str, Any] = {}
-    for word, v in value.items():
-        if not isinstance(word, str) or not word.strip() or not check(v):
-            raise DataFileError(f"'{key}': entry {word!r}: {v!r} must be word: {what}", path=path,
-                                hint="see the comments in the shipped numbers.yaml")
-        table[_norm(word)] = v
-    return table
-
-
-def _norm(word: str) -> str:
-    return re.sub(r"\s+", "", word)
-
-
-def _word_re(word: str) -> str:
-    """A word as a regex; a space inside it matches one space or none."""
-    return _SPQ.join(re.escape(part) for part in word.split())
-
-
-def _alt(words) -> str:
-    unique = sorted(set(words), key=lambda w: (-len(_norm(w)), w))
-    return "(?:" + "|".join(_word_re(w) for w in unique) + ")"
 
 
 def _is_int(v: Any) -> bool:
