@@ -52,7 +52,24 @@ def test_spacing_script_and_typo_variants_of_a_chip(text):
 
 
 def test_misspelt_firm_name_is_recognised():
-    assert ("nvidia", "genitive") in mentions("엔디비아의 AI 반도체를 구매했다.")
+    assert ("nvidia", "genitive") in mentions("엔디비아의 AI 반도체를 구매했다.")  # a known misspelling
+    found = find_mentions(sentence("바이트던스가 칩을 샀다."))  # one syllable off: typo tolerance
+    assert [(m.key, m.method) for m in found] == [("bytedance", "fuzzy")] and found[0].confidence < 0.9
+
+
+def test_a_different_name_is_not_taken_for_a_typo():
+    found = find_mentions(sentence("뉴로칩 테크놀로지스가 새 AI 칩을 출시했다."))
+    assert [(m.type, m.method, m.label_ko) for m in found] == [("Firm", "suffix", "뉴로칩 테크놀로지스")]
+
+
+def test_single_word_company_name_with_a_suffix_is_a_new_firm():
+    found = find_mentions(sentence("신생 업체 한빛일렉트로닉스는 반도체 설계를 시작했다."))
+    assert [(m.type, m.label_ko) for m in found if m.is_new] == [("Firm", "한빛일렉트로닉스")]
+
+
+def test_quoted_chip_name_after_a_chip_word_is_a_new_chip():
+    found = find_mentions(sentence("텐센트는 자체 AI 반도체 '쯔샤오 2'를 공개했다."))
+    assert [(m.type, m.label_ko) for m in found if m.is_new] == [("Chip", "쯔샤오 2")]
 
 
 def test_name_with_its_latin_original_is_one_mention():

@@ -212,29 +212,17 @@ def _fuzzy_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) ->
 
 def _candidates(gaz: Gazetteer, length: int) -> Iterable[tuple[str, str]]:
     table = _hangul_aliases(gaz)
-    for n in (length - 1, length, length + 1):
-        yield from table.get(n, ())
+    yield from table.get(length, ())
 
 
 def _near(word: str, alias: str) -> bool:
-    if word == alias or _damerau(word, alias) > 1:
+    """One substitution or swap inside a name of the same length, first syllable intact.
+
+    Misspellings in copy keep the name's length and start (엔디비아 for 엔비디아); a different
+    length or start is more often another name (테크놀로지스 is not 델테크놀로지스)."""
+    if word == alias or len(word) != len(alias) or word[0] != alias[0]:
         return False
-    if len(word) >= 4 and len(alias) >= 4:
-        return True
-    return len(word) == len(alias) and _damerau(_jamo(word), _jamo(alias)) <= 1
-
-
-def _jamo(text: str) -> str:
-    out = []
-    for ch in text:
-        code = ord(ch) - 0xAC00
-        if 0 <= code < 11172:
-            out += [chr(0x1100 + code // 588), chr(0x1161 + (code % 588) // 28)]
-            if code % 28:
-                out.append(chr(0x11A7 + code % 28))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return _damerau(word, alias) == 1
 
 
 def _damerau(a: str, b: str) -> int:
@@ -362,6 +350,10 @@ def _suffixed(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[M
     found = []
     tokens = sentence.tokens
     for i, token in enumerate(tokens):
+        if token.tag == "NNP" and gaz.lookup(token.form) is None and any(
+                token.form.endswith(w) and len(token.form) > len(w) + 1 for w in suffixes["Firm"] if len(w) > 1):
+            found.append(_make_new(sentence, token.start, token.end, "Firm", "suffix", token.form, None))
+            continue
         for type_name, words in suffixes.items():
             if token.form not in words or i == 0:
                 continue
