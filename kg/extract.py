@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -166,14 +166,20 @@ class SentenceContext:
         self.mentions = mentions
         self.gaz = gaz
         self.rules = _rules()
-        self.dates = [_shift_date(d, sentence.start) for d in find_dates(sentence.text, article_date)]
-        self.quantities = [_shift_quantity(q, sentence.start) for q in find_quantities(sentence.text)]
+        self.dates = [_shift(d, sentence.start) for d in find_dates(sentence.text, article_date)
+                      if not self._comparison(sentence.text[d.end:d.end + 8])]
+        self.quantities = [_shift(q, sentence.start) for q in find_quantities(sentence.text)]
         self.periods = find_periods(sentence.text)
         self.clauses = self._clauses()
         self.cues = _effective_cues(sentence, mentions)
         self.chip_proxies = self._chip_proxies()
         self.titles = self._title_firms()
         self.quoted = self._quoted_spans()
+
+    def _comparison(self, following: str) -> bool:
+        """전년 동기 대비, 1년 전보다: a date that is only the baseline of a comparison."""
+        folded = following.replace(" ", "").removeprefix("동기").removeprefix("의")
+        return any(folded.startswith(w) for w in self.rules["comparison_words"])
 
     def _clauses(self) -> list[tuple[int, int]]:
         """Token index ranges [a, b) of the sentence's clauses."""
@@ -242,7 +248,7 @@ class SentenceContext:
         in_clause = [m for m in self.mentions if a <= m.first_token < b]
         if not self._needs_met(spec, forms, in_clause, index, a, b) or forms & set(spec.get("blocked_by", ())):
             return []
-        if self._embedded(index) or self._descriptive(spec, index):
+        if self._embedded(index, b) or self._descriptive(spec, index) or not self._trigger_needs(spec, index, forms):
             return []
         roles, weak = self._fill_roles(spec, index, in_clause, clause_no)
         roles = self._self_reference(spec, roles, a, b)
@@ -303,21 +309,28 @@ class SentenceContext:
             return True
         return nxt.tag == "JKB" and nxt.form in spec.get("reference_particles", ())
 
-    def _embedded(self, index: int) -> bool:
-        """구매하지 못하도록 / 사용하도록: the trigger is the content of another action."""
+    def _embedded(self, index: int, b: int) -> bool:
+        """구매하지 못하도록 지침, 사용하라는 권고: a trigger followed in its clause by a
+        complementiser is the content of another action, not an action of its own."""
         endings = set(self.rules["embedded_endings"])
-        for token in self.sentence.tokens[index + 1:index + 6]:
-            if token.form in endings and token.tag == "EC":
+        tokens = self.sentence.tokens
+        for i in range(index + 1, b):
+            token = tokens[i]
+            if token.form in endings and token.tag in ("EC", "ETM") and tokens[i - 1].tag in ("VV", "XSV", "VX", "VA"):
                 return True
-            if token.tag.startswith(("NN", "SF")) or token.tag == "EC" and token.form not in ("지", "고", "어", "아"):
-                break
         return False
+
+    def _trigger_needs(self, spec, index: int, forms: set[str]) -> bool:
+        """Some triggers count only with a word of their own nearby (요구 + 라이선스)."""
+        needs = spec.get("trigger_needs", {}).get(self.sentence.tokens[index].form)
+        return not needs or bool(forms & set(needs))
 
     def _fill_roles(self, spec, index, in_clause, clause_no):
         trigger = self.sentence.tokens[index]
         used: set[int] = set()
         roles: dict[str, list[Mention]] = {}
         weak = 0
+        shared_subject = False
         for role in ROLES:
             role_spec = spec["roles"].get(role)
             if not role_spec:
@@ -326,7 +339,13 @@ class SentenceContext:
             if pick is None and role == "agent":
                 pick, preferred = self._best(role_spec, self._earlier_subjects(clause_no), trigger, used)
                 if pick is not None:
-                    weak += 2
+                    weak += 1
+                    shared_subject = True
+            if pick is None and role != "agent" and shared_subject:
+                pick, preferred = self._best(role_spec, self._previous_clause(clause_no), trigger, used,
+                                             any_cue=True)
+                if pick is not None:
+                    weak += 1
             if pick is None:
                 continue
             weak += 0 if preferred else 1
@@ -345,7 +364,7 @@ class SentenceContext:
             return False
         return mention.type in types or ("Chip" in types and id(mention) in self.chip_proxies)
 
-    def _best(self, role_spec, candidates, trigger: Token, used) -> tuple[Mention | None, bool]:
+    def _best(self, role_spec, candidates, trigger: Token, used, any_cue: bool = False) -> tuple[Mention | None, bool]:
         """The mention that best fills a role: an allowed particle (earlier in the list is
         better), before the trigger, close to it."""
         scoring = self.rules["scoring"]
@@ -355,10 +374,11 @@ class SentenceContext:
             if id(mention) in used or not self._fits(mention, role_spec["types"]) or self._is_modifier(mention):
                 continue
             cue = self.cues[id(mention)]
-            if cue not in cues:
+            if cue not in cues and not any_cue:
                 continue
-            preferred = cues.index(cue) < 2
-            score = scoring["preferred_cue"] - scoring["cue_rank_step"] * cues.index(cue)
+            rank = cues.index(cue) if cue in cues else len(cues)
+            preferred = rank < 2
+            score = scoring["preferred_cue"] - scoring["cue_rank_step"] * rank
             if mention.end <= trigger.start:
                 score += scoring["before_trigger"]
             score -= scoring["distance_penalty"] * min(abs(trigger.start - mention.start), 40)
@@ -367,14 +387,23 @@ class SentenceContext:
         return best, best_pref
 
     def _is_modifier(self, mention: Mention) -> bool:
-        """엔비디아의 H20: a genitive name right before another name modifies it."""
+        """엔비디아의 H20, 중국의 화웨이: a genitive name right before a name it can qualify
+        (its product, person or organisation) modifies it; H20의 중국 수출 does not."""
         if self.cues[id(mention)] != "genitive":
             return False
         following = [m for m in self.mentions if m.start >= mention.end]
-        if not following:
+        if not following or following[0].type not in self.rules["modifies"].get(mention.type, ()):
             return False
         gap = self.sentence.text[mention.end - self.sentence.start:following[0].start - self.sentence.start]
         return len(gap.strip()) <= 4
+
+    def _previous_clause(self, clause_no: int) -> list[Mention]:
+        """Names of the clause before: coordinated clauses with one subject share arguments
+        (라이선스를 요구하며 사실상 판매를 금지했다; 위반 혐의가 있다며 조사를 진행하겠다)."""
+        if clause_no == 0:
+            return []
+        a, b = self.clauses[clause_no - 1]
+        return [m for m in self.mentions if a <= m.first_token < b]
 
     def _earlier_subjects(self, clause_no: int) -> list[Mention]:
         """The sentence subject, shared by later clauses that omit it."""
@@ -556,11 +585,6 @@ def _pseudo_mention(key: str, gaz: Gazetteer) -> Mention:
     return Mention(0, 0, entity.label, key, entity.type, 1.0, "gazetteer", -1, -1, "bare")
 
 
-def _shift_date(d: DateMention, base: int) -> DateMention:
-    from dataclasses import replace
-    return replace(d, start=d.start + base, end=d.end + base)
-
-
-def _shift_quantity(q: Quantity, base: int) -> Quantity:
-    from dataclasses import replace
-    return replace(q, start=q.start + base, end=q.end + base)
+def _shift(span: DateMention | Quantity, base: int):
+    """Sentence offsets → article offsets."""
+    return replace(span, start=span.start + base, end=span.end + base)

@@ -157,3 +157,26 @@ def test_page_chrome_and_spam_give_no_mentions():
     cleaned = clean_text("공유\n댓글\n프린트\n구글상단작업 상위노출 네이버블로그매크로 구글상단노출 웹SEO 상위노출 "
                          "플레이스상위 구글상단작업 마케팅프로그램 네이버상위노출\n")
     assert cleaned.strip() == ""
+
+
+def test_coordinated_clauses_share_subject_and_arguments():
+    found = actions("앞서 트럼프 행정부는 지난 4월 H20의 중국 수출에 대해 라이선스를 요구하며 사실상 판매를 금지했다.")
+    control = [a for a in found if a.cls == "ExportControl"]
+    assert control and control[0].roles["agent"] == ("trump-administration",)
+    assert control[0].roles["object"] == ("nvidia-h20",) and control[0].date.value == "2025-04"
+
+
+def test_probe_announced_in_a_second_clause_keeps_its_target():
+    found = actions("중국 국가시장감독관리총국(SAMR)은 15일 엔비디아가 반독점법을 위반한 혐의가 있다며 "
+                    "추가 조사를 진행하겠다고 발표했다.")
+    assert [(a.cls, a.roles["agent"], a.roles["target"]) for a in found] == [("Investigation", ("samr",), ("nvidia",))]
+
+
+def test_a_comparison_baseline_is_not_the_date():
+    [revenue] = actions("캠브리콘은 상반기 매출이 28억8천만 위안으로 전년 동기 대비 4347% 급증했다고 공시했다.")
+    assert revenue.date is None and str(revenue.values["percent"]) == "4347"
+
+
+def test_a_recommended_use_is_guidance_content_not_training():
+    assert not [a for a in actions("딥시크는 차세대 모델 훈련에 화웨이 칩을 사용하라는 당국의 권고를 받았다고 "
+                                   "파이낸셜타임스가 전했다.") if a.cls == "ModelTraining"]
