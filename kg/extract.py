@@ -25,6 +25,7 @@ from kg.nlp.mentions import Mention, find_mentions
 from kg.nlp.morph import Analyzer, Sentence, Token, analyzer
 from kg.nlp.numbers import Quantity, find_quantities
 from kg.relations import Relation, relations_from_actions, relations_in_sentence
+from kg.restatements import fold_restatements
 
 ROLES = ("agent", "object", "target")
 _MODALITY_ORDER = ("Denied", "Hypothetical", "Planned", "Expected", "Reported", "Asserted")
@@ -100,6 +101,8 @@ def _rules() -> dict[str, Any]:
     data["_not_before"] = set(data["not_before"])
     data["_chip_words"] = set(data["chip_words"])
     data["_titles"] = set(data["title_words"])
+    data["_embedding"] = set(data["embedded_endings"])
+    data["_reference_verbs"] = set(data["reference_verbs"])
     data["_modality_words"] = {m: set(words) for m, words in data["modality"].items()}
     return data
 
@@ -111,17 +114,21 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     mentions: list[Mention] = []
     actions: list[Action] = []
     relations: list[Relation] = []
+    carried = None
     for sentence in unique_sentences(nlp.sentences(article.text)):
         found = find_mentions(sentence, gaz)
         mentions += found
         if not found:
+            carried = None
             continue
-        context = SentenceContext(sentence, found, article.date, gaz)
+        context = SentenceContext(sentence, found, article.date, gaz, carried_date=carried)
+        carried = context.last_date()
         sentence_actions = context.actions()
         actions += sentence_actions
         relations += relations_in_sentence(sentence, found, gaz)
         relations += relations_from_actions(sentence_actions, {m.key: m.type for m in found}, gaz)
-    return Extraction(article, mentions, merge_actions(actions), merge_relations(relations))
+    actions = fold_restatements(merge_actions(actions), gaz, frozenset(_rules()["generic_regulators"]))
+    return Extraction(article, mentions, actions, merge_relations(relations))
 
 
 def unique_sentences(sentences: list[Sentence]) -> list[Sentence]:
@@ -161,8 +168,9 @@ class SentenceContext:
     """A sentence with its mentions, dates and numbers, cut into clauses."""
 
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
-                 gaz: Gazetteer) -> None:
+                 gaz: Gazetteer, *, carried_date: DateMention | None = None) -> None:
         self.sentence = sentence
+        self.carried_date = carried_date
         self.mentions = mentions
         self.gaz = gaz
         self.rules = _rules()
@@ -176,6 +184,12 @@ class SentenceContext:
         self.titles = self._title_firms()
         self.quoted = self._quoted_spans()
 
+    def last_date(self) -> DateMention | None:
+        """The last resolved date of the sentence (or the one it carried itself), which a
+        market report's next sentences often leave implicit (30일 … 약세. 엔비디아는 2.2% 하락 …)."""
+        resolved = [d for d in self.dates if d.value and not self._in_quote(d.start)]
+        return resolved[-1] if resolved else (None if self.dates else self.carried_date)
+
     def _comparison(self, following: str) -> bool:
         """전년 동기 대비, 1년 전보다: a date that is only the baseline of a comparison."""
         folded = following.replace(" ", "").removeprefix("동기").removeprefix("의")
@@ -187,8 +201,9 @@ class SentenceContext:
         cuts, start = [], 0
         for i, token in enumerate(tokens):
             comma_next = i + 1 < len(tokens) and tokens[i + 1].form == ","
-            if token.tag == "EC" and (token.form in self.rules["_breaks"]
-                                      or comma_next and token.form in self.rules["_comma_breaks"]):
+            idiom = i > 0 and tokens[i - 1].form in self.rules["idiom_conditionals"]
+            if token.tag == "EC" and not idiom and (token.form in self.rules["_breaks"]
+                                                    or comma_next and token.form in self.rules["_comma_breaks"]):
                 cuts.append((start, i + 1))
                 start = i + 1
         cuts.append((start, len(tokens)))
@@ -223,6 +238,14 @@ class SentenceContext:
     def _in_quote(self, offset: int) -> bool:
         return any(a <= offset < b for a, b in self.quoted)
 
+    def _trigger_classes(self, index: int) -> list[str]:
+        """Classes a morpheme announces; a noun + 하 counts as the verb too (말 + 하 → 말하)."""
+        tokens = self.sentence.tokens
+        found = list(self.rules["_trigger_index"].get(tokens[index].form, ()))
+        if index + 1 < len(tokens) and tokens[index + 1].tag == "XSV" and tokens[index + 1].form == "하":
+            found += self.rules["_trigger_index"].get(tokens[index].form + "하", ())
+        return found
+
     def actions(self) -> list[Action]:
         """At most one action per class and clause (StockMove splits by firm itself)."""
         found: list[Action] = []
@@ -230,7 +253,7 @@ class SentenceContext:
             done: set[str] = set()
             for index in range(a, b):
                 token = self.sentence.tokens[index]
-                for cls in self.rules["_trigger_index"].get(token.form, ()):
+                for cls in self._trigger_classes(index):
                     if cls in done or not token.tag.startswith(("NN", "VV", "VA", "XR")):
                         continue
                     actions = self._action(cls, index, clause_no)
@@ -248,7 +271,9 @@ class SentenceContext:
         in_clause = [m for m in self.mentions if a <= m.first_token < b]
         if not self._needs_met(spec, forms, in_clause, index, a, b) or forms & set(spec.get("blocked_by", ())):
             return []
-        if self._embedded(index, b) or self._descriptive(spec, index) or not self._trigger_needs(spec, index, forms):
+        if not self._trigger_needs(spec, index, forms) or self._descriptive(spec, index):
+            return []
+        if self._embedded(index) and self.sentence.tokens[index].form not in spec.get("embedding_ok", ()):
             return []
         roles, weak = self._fill_roles(spec, index, in_clause, clause_no)
         roles = self._self_reference(spec, roles, a, b)
@@ -257,7 +282,11 @@ class SentenceContext:
             if developer:
                 roles["agent"] = [_pseudo_mention(developer, self.gaz)]
                 weak += 1
-        if not any(all(roles.get(r) for r in option) for option in spec["requires"]):
+        met = [all(roles.get(r) for r in option) for option in spec["requires"]]
+        if not any(met):
+            return []
+        weak += met.index(True) and spec.get("weak_alternatives", 0)
+        if not self._needs_filled(spec, roles, index, a):
             return []
         if spec.get("firm_subject_blocks") and not roles.get("agent") and any(
                 m.type == "Firm" and self.cues[id(m)] == "subject" for m in in_clause):
@@ -295,30 +324,55 @@ class SentenceContext:
             rest = tokens[j + 1:index]
             if all(t.tag in ("SL", "SN", "SSO", "SSC", "SW", "NNG", "JC", "SP") for t in rest) and len(rest) <= 4:
                 return True
-            if rest and rest[0].tag == "JKO":
+            if rest and rest[0].tag == "JKO" and not any(t.tag in ("VV", "VA") for t in rest[1:]):
                 return True
         return False
 
     def _descriptive(self, spec, index: int) -> bool:
-        """설계 업체, 개발 소식, 학습용, 규제에 맞춰: the trigger names a kind or a reference."""
+        """설계 업체, 개발 소식, 학습용, 규제에 맞춰, 규제를 피해: the trigger names a kind of
+        thing, or refers to an action as the reason or frame of another."""
         tokens = self.sentence.tokens
-        if index + 1 >= len(tokens):
+        if index + 2 >= len(tokens):
             return False
-        nxt = tokens[index + 1]
+        nxt, after = tokens[index + 1], tokens[index + 2]
         if nxt.form in self.rules["_not_before"] and nxt.tag in ("NNG", "XSN", "NNB"):
+            return True
+        if nxt.tag.startswith("JK") and after.form in self.rules["_reference_verbs"]:
             return True
         return nxt.tag == "JKB" and nxt.form in spec.get("reference_particles", ())
 
-    def _embedded(self, index: int, b: int) -> bool:
-        """구매하지 못하도록 지침, 사용하라는 권고: a trigger followed in its clause by a
-        complementiser is the content of another action, not an action of its own."""
-        endings = set(self.rules["embedded_endings"])
+    def _first_ending(self, index: int) -> Token | None:
+        """The verbal ending that closes the trigger's own predicate: past particles, the
+        governing verb and auxiliary constructions (하지 못하-, 해 오-) to the first EC/ETM/EF."""
         tokens = self.sentence.tokens
-        for i in range(index + 1, b):
+        i = index + 1
+        while i < len(tokens):
             token = tokens[i]
-            if token.form in endings and token.tag in ("EC", "ETM") and tokens[i - 1].tag in ("VV", "XSV", "VX", "VA"):
-                return True
-        return False
+            auxiliary = token.tag == "EC" and i + 1 < len(tokens) and tokens[i + 1].tag == "VX"
+            if token.tag in ("EC", "ETM", "EF") and not auxiliary:
+                return token
+            if token.tag in ("SF", "SP") or token.tag.startswith("SS"):
+                return None
+            i += 1
+        return None
+
+    def _embedded(self, index: int) -> bool:
+        """구매하지 못하도록 지침, 사용하라는 권고: a trigger whose predicate ends in a
+        complementiser is the content of another action, not an action of its own."""
+        ending = self._first_ending(index)
+        if ending is None or ending.form not in self.rules["_embedding"]:
+            return False
+        tokens = self.sentence.tokens
+        before = tokens[tokens.index(ending) - 1]
+        return before.tag in ("VV", "XSV", "VX", "VA")  # 중이라고 (copula) reports, 하라고 commands
+
+    def _needs_filled(self, spec, roles, index: int, a: int) -> bool:
+        """needs_after_roles: one of `Filled:ROLE` (the role got a filler) or `ChipObject`."""
+        needs = spec.get("needs_after_roles")
+        if not needs:
+            return True
+        return any(roles.get(n[7:]) if n.startswith("Filled:") else n == "ChipObject" and self._chip_object(index, a)
+                   for n in needs)
 
     def _trigger_needs(self, spec, index: int, forms: set[str]) -> bool:
         """Some triggers count only with a word of their own nearby (요구 + 라이선스)."""
@@ -453,7 +507,8 @@ class SentenceContext:
             confidence += scoring["full_roles_bonus"]
         base = dict(
             cls=cls, modality=modality, evidence=self.sentence.text, sentence_start=self.sentence.start,
-            trigger=trigger.form, date=self._date(index, a, b), period=self._period(cls),
+            trigger=trigger.form, date=self._date(index, a, b) or self._carried(spec, a, b),
+            period=self._period(cls),
             reported_by=reporters, confidence=round(min(confidence, 0.99), 3), currency=currency)
         key_roles = {r: tuple(sorted({m.key for m in g})) for r, g in roles.items()}
         split = spec.get("split")
@@ -471,6 +526,9 @@ class SentenceContext:
         spec = self.rules["classes"]["StockMove"]["roles"]["object"]
         firms = [m for m in self.mentions if a <= m.first_token < b and m.type == "Firm"
                  and self.cues[id(m)] in spec["cues"] and id(m) not in self.titles]
+        if not firms:  # 캠브리콘은 … 흑자를 냈으며, 주가는 … 올랐다: the subject of the sentence
+            clause_no = self.clauses.index((a, b))
+            firms = [m for m in self._earlier_subjects(clause_no) if m.type == "Firm"][-1:]
         actions = []
         for i, firm in enumerate(firms):
             limit = firms[i + 1].start if i + 1 < len(firms) else self.sentence.end
@@ -483,10 +541,15 @@ class SentenceContext:
             price = next((q for q in numbers if q.kind == "money" and q.value is not None), None)
             if price is not None and price.currency == "USD":
                 values["price"] = price.value
-            if not values:
+            if not values and not self._about_shares(firm, limit):
                 continue
             actions.append(Action(roles={"object": (firm.key,)}, values=values, **dict(base, currency="USD" if "price" in values else None)))
         return actions
+
+    def _about_shares(self, firm: Mention, limit: int) -> bool:
+        """엔비디아의 주가가 급락했다: a move of the firm's shares, even without numbers."""
+        words = set(self.rules["classes"]["StockMove"]["share_words"])
+        return any(t.form in words for t in self.sentence.tokens if firm.end <= t.start < limit)
 
     def _values(self, cls, spec, index, roles, a, b) -> tuple[dict[str, Decimal], str | None]:
         values: dict[str, Decimal] = {}
@@ -502,7 +565,7 @@ class SentenceContext:
         if growth is not None and cls == "Revenue":
             values["percent"] = growth.value * growth.direction
         count = next((q for q in in_clause if q.kind == "count" and q.value is not None), None)
-        if count is not None and cls == "Purchase":
+        if count is not None and cls in ("Purchase", "ModelTraining"):
             values["quantity"] = count.value
         return values, None
 
@@ -518,6 +581,12 @@ class SentenceContext:
             earlier = [d for d in self.dates if d.start < clause_start and not self._in_quote(d.start)]
             chosen = earlier[-1] if earlier else None
         return chosen if chosen is not None and chosen.value else None
+
+    def _carried(self, spec, a: int, b: int) -> DateMention | None:
+        """The previous sentence's date, for classes that allow it, when the clause names none."""
+        if not spec.get("carry_date") or any(self._in_clause(d.start, a, b) for d in self.dates):
+            return None
+        return self.carried_date
 
     def _period(self, cls: str) -> str | None:
         if cls != "Revenue" or not self.periods:
@@ -535,11 +604,13 @@ class SentenceContext:
         found = {"Asserted"}
         if any(t.form in words["Denied"] for t in after):
             found.add("Denied")
-        if any(t.tag in self.rules["hypothetical_tags"] and t.form in words["Hypothetical"] for t in in_clause_after):
+        ending = self._first_ending(index)
+        if ending is not None and ending.form in words["Hypothetical"] and not self._idiom(ending):
             found.add("Hypothetical")
-        if any(t.form in words["Planned"] for t in after):
+        near = in_clause_after[:self.rules["modality_window"]]
+        if any(t.form in words["Planned"] for t in near):
             found.add("Planned")
-        if any(t.form in words["Expected"] for t in after) or self._future(after):
+        if any(t.form in words["Expected"] for t in near) or self._future(near):
             found.add("Expected")
         reporters = self._reporters()
         sources = set(self.rules["source_nouns"])
@@ -553,6 +624,12 @@ class SentenceContext:
         future = self.rules["future"]
         return any(t.tag == "ETM" and t.form in future["endings"] and n.form == future["noun"]
                    for t, n in zip(tokens, tokens[1:]))
+
+    def _idiom(self, ending: Token) -> bool:
+        """이르면 (at the earliest): a conditional ending that states no condition."""
+        tokens = self.sentence.tokens
+        i = tokens.index(ending)
+        return i > 0 and tokens[i - 1].form in self.rules["idiom_conditionals"]
 
     def _according_to(self) -> bool:
         verb, ending = self.rules["according_to"]

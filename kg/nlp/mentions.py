@@ -113,11 +113,15 @@ def _gazetteer_mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
     lengths = _alias_lengths(gaz)
     found: list[Mention] = []
     p = 0
+    prefixes = set(_settings()["country_prefixes"])
     while p < len(folded):
         match = None
-        if _is_start(sentence, offsets[p], starts):
+        prefixed = _after_prefix(sentence, offsets[p], starts, prefixes)
+        if prefixed or _is_start(sentence, offsets[p], starts):
             limit = min((h for h in hard if h > p), default=len(folded)) - p
             match = _longest_alias(sentence, gaz, folded, offsets, can_end, p, lengths, limit)
+            if match and prefixed and not _is_start(sentence, offsets[p], starts) and match[1].type != "Country":
+                match = None
         if match is None:
             p += 1
             continue
@@ -146,6 +150,12 @@ def _longest_alias(sentence, gaz, folded, offsets, can_end, p, lengths, limit):
         return length, Mention(start, end, _surface(sentence, start, end), key, entity.type,
                                _conf("gazetteer"), "gazetteer", first, last)
     return None
+
+
+def _after_prefix(sentence: Sentence, offset: int, starts: set[int], prefixes: set[str]) -> bool:
+    """대중국 수출: a country name right after a directional prefix that begins the word."""
+    rel = offset - sentence.start
+    return rel > 0 and sentence.text[rel - 1] in prefixes and (offset - 1) in starts
 
 
 def _is_start(sentence: Sentence, offset: int, starts: set[int]) -> bool:
@@ -435,6 +445,10 @@ def _with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mentio
     examples = set(_settings()["example_markers"])
     starts = {m.first_token for m in mentions if m is not mention}
     i = mention.last_token + 1
+    if mention.type == "Person":
+        titled = _title_cue(tokens, i)
+        if titled:
+            return _replace_cue(mention, titled)
     example_mode = False
     for _ in range(10):
         if i >= len(tokens) or (i in starts and not example_mode):
@@ -453,12 +467,28 @@ def _with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mentio
             return _replace_cue(mention, "topic")
         if role:
             return _replace_cue(mention, role)
-        if token.tag in ("SSO", "SSC", "XSN", "SL", "SN", "SW") or token.form in transparent or (
+        if token.tag in ("SSO", "SSC", "XSN", "SL", "SN", "SW", "NR", "NNB") or token.form in transparent or (
                 example_mode and token.tag in ("NNG", "NNP", "MM", "XPN", "NNB")):
             i += 1
             continue
         break
     return _replace_cue(mention, "bare")
+
+
+def _title_cue(tokens: tuple[Token, ...], i: int) -> str | None:
+    """젠슨 황 엔비디아 CEO는, 도널드 트럼프 미국 대통령은: a person's title (with the firm or
+    country it belongs to) stands between the name and its particle."""
+    titles = set(_settings()["person_titles"])
+    seen_title = False
+    for token in tokens[i:i + 8]:
+        if token.form in titles:
+            seen_title = True
+            continue
+        if token.tag.startswith(("NN", "SL", "SN", "SS", "XSN")):
+            continue
+        role = _particle_role(token)
+        return role if seen_title and role else None
+    return None
 
 
 def _replace_cue(mention: Mention, cue: str) -> Mention:
