@@ -576,6 +576,7 @@ class EvalReport:
     false_positives: list[Finding] = field(default_factory=list)
     wrong_values: list[Finding] = field(default_factory=list)  # matched actions with a wrong date/number/modality
     warnings: list[str] = field(default_factory=list)
+    outcomes: list[tuple[str, float, bool]] = field(default_factory=list)  # (kind, confidence, right): for fitting
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -725,6 +726,8 @@ def _calibrate(report: EvalReport, kind: str, pred: Predicted, right: bool) -> N
     else:
         tables = ["entities (all)"] + (["entities (discovered)"] if pred.confidence is not None else [])
     confidence = 1.0 if pred.confidence is None else pred.confidence
+    if pred.confidence is not None:
+        report.outcomes.append((kind, confidence, right))
     for name in tables:
         for bucket in report.calibration[name]:
             if bucket.low <= confidence < bucket.high:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from kg.calibration import calibrate
 from kg.ingest import Article
 from kg.lexicon import Gazetteer, gazetteer, lexicon
 from kg.nlp.dates import DateMention, find_dates, find_periods
@@ -128,7 +129,9 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         relations += relations_in_sentence(sentence, found, gaz)
         relations += relations_from_actions(sentence_actions, {m.key: m.type for m in found}, gaz)
     actions = fold_restatements(merge_actions(actions), gaz, frozenset(_rules()["generic_regulators"]))
-    return Extraction(article, mentions, actions, merge_relations(relations))
+    actions = [replace(a, confidence=calibrate("action", a.confidence)) for a in actions]
+    relations = [replace(r, confidence=calibrate("relation", r.confidence)) for r in merge_relations(relations)]
+    return Extraction(article, mentions, actions, relations)
 
 
 def unique_sentences(sentences: list[Sentence]) -> list[Sentence]:

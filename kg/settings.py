@@ -25,7 +25,7 @@ SETTINGS = {
     s.name: s for s in (
         Setting("store", "CHIPGRAPH_STORE", "chipgraph-store",
                 "folder of the pyoxigraph store (created by `kg build`)"),
-        Setting("min_confidence", "CHIPGRAPH_MIN_CONFIDENCE", "0.5",
+        Setting("min_confidence", "CHIPGRAPH_MIN_CONFIDENCE", "0.2",
                 "actions, relations and new entities below this confidence are not written"),
     )
 }

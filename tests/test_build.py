@@ -8,6 +8,7 @@ from pathlib import Path
 from kg.build import build
 from kg.export import export
 from kg.namespaces import article_iri
+from kg.settings import default_min_confidence
 from kg.store import KnowledgeStore
 from kg.validate import validate
 
@@ -37,7 +38,7 @@ def test_validation_reports_a_broken_graph(tmp_path):
 
 def test_same_input_gives_byte_identical_exports(tmp_path, seed_store):
     other = KnowledgeStore(tmp_path / "again")
-    build([SEEDS], other)
+    build([SEEDS], other, min_confidence=default_min_confidence())
     for fmt in ("turtle", "trig", "nquads", "ntriples", "jsonld"):
         assert export(other, fmt) == export(seed_store, fmt), fmt
 

@@ -180,3 +180,42 @@ def test_a_comparison_baseline_is_not_the_date():
 def test_a_recommended_use_is_guidance_content_not_training():
     assert not [a for a in actions("딥시크는 차세대 모델 훈련에 화웨이 칩을 사용하라는 당국의 권고를 받았다고 "
                                    "파이낸셜타임스가 전했다.") if a.cls == "ModelTraining"]
+
+
+@pytest.mark.parametrize("text", [
+    "미국 정부가 엔비디아의 인공지능(AI) 칩 H20을 중국에 수출하려면 별도의 허가를 받도록 했다.",
+    "지난 4월 미 상무부가 H20 수출에 허가 의무를 부과했다.",
+])
+def test_licence_requirements_are_export_controls(text):
+    found = actions(text)
+    assert [a.cls for a in found] == ["ExportControl"], found
+    assert found[0].roles["object"] == ("nvidia-h20",)
+
+
+def test_a_country_after_a_directional_prefix_is_the_target():
+    found = actions("미국이 이달 엔비디아 H20의 대중국 수출을 사실상 막으면서 중국 기업들은 대체재 확보에 나섰다.")
+    control = [a for a in found if a.cls == "ExportControl"]
+    assert control and control[0].roles["target"] == ("china",) and control[0].roles["agent"] == ("united-states",)
+
+
+def test_said_with_a_title_between_name_and_particle():
+    found = actions("도널드 트럼프 미국 대통령은 11일 백악관 기자회견에서 \"처음에 20%를 요구했다\"고 말했다.")
+    statement = [a for a in found if a.cls == "Statement"]
+    assert statement and statement[0].roles["agent"] == ("donald-trump",) and statement[0].date.value == "2025-09-11"
+
+
+def test_as_early_as_is_not_a_condition():
+    [action] = actions("화웨이가 자체 개발한 AI 칩 '어센드 910C'를 이르면 다음 달부터 중국 고객사에 대량 공급한다.")
+    assert action.modality != "Hypothetical"
+
+
+def test_korean_thousands_inside_a_number():
+    from kg.nlp.numbers import find_quantities
+
+    [q] = find_quantities("작년 같은 기간보다 4천347% 증가했다")
+    assert (str(q.value), q.direction) == ("4347", 1)
+
+
+def test_a_reference_to_a_control_as_a_reason_is_not_a_new_control():
+    assert not [a for a in actions("H20은 엔비디아가 2023년 미국의 수출 규제를 피해 중국 시장용으로 만든 저사양 칩이다.")
+                if a.cls == "ExportControl"]
