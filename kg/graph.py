@@ -73,6 +73,8 @@ def article_quads(extraction: Extraction, *, pipeline_version: str, gaz: Gazette
             triples += _relation_triples(relation, graph)
     mentioned = {m.key for m in extraction.mentions if m.key in gaz.entities or m.key in kept_new}
     mentioned |= {k for a in kept_actions for keys in a.roles.values() for k in keys}
+    mentioned |= {k for r in extraction.relations if r.confidence >= min_confidence
+                  for k in (r.subject, r.object) if _known(k, gaz, kept_new)}
     triples += [(graph, _node(CG.mentions), _node(entity_iri(k))) for k in sorted(mentioned)]
     unique = sorted(set(triples), key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
     return [Quad(s, p, o, graph) for s, p, o in unique]

@@ -47,7 +47,8 @@ def relations_in_sentence(sentence: Sentence, mentions: list[Mention], gaz: Gaze
         gap = sentence.text[a.end - sentence.start:b.start - sentence.start]
         after = sentence.text[b.end - sentence.start:b.end - sentence.start + 8]
         for rule in rules["rules"]:
-            if a.type == rule["a"] and b.type == rule["b"] and _matches(rule, gap, after):
+            if a.type == rule["a"] and b.type == rule["b"] and rule.get("a_cue", a.cue) == a.cue \
+                    and _matches(rule, gap, after):
                 pair = {"a": a, "b": b}
                 subject, obj = pair[rule["subject"]], pair[rule["object"]]
                 if subject.key != obj.key and _plausible(rule["predicate"], subject.key, obj.key, gaz):
@@ -55,6 +56,32 @@ def relations_in_sentence(sentence: Sentence, mentions: list[Mention], gaz: Gaze
                     found.append(Relation(subject.key, rule["predicate"], obj.key, sentence.text,
                                           round(confidence, 3)))
     found += _use_relations(sentence, mentions)
+    found += _maker_relations(sentence, mentions, gaz)
+    return found
+
+
+def _maker_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer) -> list[Relation]:
+    """엔비디아의 AI 칩 H20, 엔비디아 H100, 자사 MI308: a chip named with its maker.
+
+    The maker must be the gazetteer's developer of the chip, named in the same sentence near
+    it, inside the chip's own name, or referred to as 자사 (its own) when it is the subject."""
+    rules = _rules()
+    window = rules["maker_window"]
+    own = tuple(rules["own_words"])
+    found = []
+    for chip in (m for m in mentions if m.type == "Chip" and not m.is_new):
+        makers = gaz.inverse("develops", chip.key)
+        if not makers:
+            continue
+        near = [m for m in mentions if m.key in makers and abs(m.start - chip.start) <= window]
+        before = sentence.text[max(0, chip.start - sentence.start - 6):chip.start - sentence.start]
+        subjects = [m for m in mentions if m.key in makers and m.cue in ("subject", "topic")]
+        named_inside = any(normalize(chip.surface).startswith(normalize(alias))
+                           for key in makers for alias in gaz.entities[key].aliases if len(normalize(alias)) > 1)
+        maker = near[0].key if near else (subjects[0].key if subjects and before.strip().endswith(own)
+                                          else (sorted(makers)[0] if named_inside and len(makers) == 1 else None))
+        if maker:
+            found.append(Relation(maker, "develops", chip.key, sentence.text, rules["confidence"]["maker"]))
     return found
 
 
