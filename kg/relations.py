@@ -18,7 +18,7 @@ from kg.nlp.mentions import Mention
 from kg.nlp.morph import Sentence
 
 if TYPE_CHECKING:
-    from kg.extract import Action
+    from kg.actions import Action
 
 _FACTUAL = ("Asserted", "Reported")
 

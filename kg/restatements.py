@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from kg.lexicon import Gazetteer
 
 if TYPE_CHECKING:
-    from kg.extract import Action
+    from kg.actions import Action
 
 ROLES = ("agent", "object", "target")
 _KIND = {"Asserted": "fact", "Reported": "fact", "Planned": "future", "Expected": "future"}
