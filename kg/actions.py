@@ -88,9 +88,11 @@ class SentenceContext:
     """A sentence with its mentions, dates and numbers, cut into clauses."""
 
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
-                 gaz: Gazetteer, *, carried_date: DateMention | None = None) -> None:
+                 gaz: Gazetteer, *, carried_date: DateMention | None = None,
+                 carried_firm: Mention | None = None) -> None:
         self.sentence = sentence
         self.carried_date = carried_date
+        self.carried_firm = carried_firm
         self.mentions = mentions
         self.gaz = gaz
         self.rules = rules()
@@ -109,6 +111,16 @@ class SentenceContext:
         market report's next sentences often leave implicit (30일 … 약세. 엔비디아는 2.2% 하락 …)."""
         resolved = [d for d in self.dates if d.value and not self._in_quote(d.start)]
         return resolved[-1] if resolved else (None if self.dates else self.carried_date)
+
+    def share_firm(self) -> Mention | None:
+        """A firm whose shares the sentence talks about (엔비디아의 주가가 …): the next sentence
+        of a market report often gives the numbers without naming it again."""
+        words = set(self.rules["classes"]["StockMove"]["share_words"])
+        tokens = self.sentence.tokens
+        for mention in self.mentions:
+            if mention.type == "Firm" and any(t.form in words for t in tokens[mention.last_token + 1:mention.last_token + 4]):
+                return mention
+        return None
 
     def _comparison(self, following: str) -> bool:
         """전년 동기 대비, 1년 전보다: a date that is only the baseline of a comparison."""
@@ -202,6 +214,9 @@ class SentenceContext:
             if developer:
                 roles["agent"] = [_pseudo_mention(developer, self.gaz)]
                 weak += 1
+        if spec.get("carry_object") and not roles.get("object") and self.carried_firm is not None:
+            roles["object"] = [self.carried_firm]
+            weak += 1
         met = [all(roles.get(r) for r in option) for option in spec["requires"]]
         if not any(met):
             return []
@@ -449,6 +464,8 @@ class SentenceContext:
         if not firms:  # 캠브리콘은 … 흑자를 냈으며, 주가는 … 올랐다: the subject of the sentence
             clause_no = self.clauses.index((a, b))
             firms = [m for m in self._earlier_subjects(clause_no) if m.type == "Firm"][-1:]
+        if not firms:  # … 엔비디아의 주가가 반응했다. 16일 … 6.3% 하락했고: the firm of the sentence before
+            firms = [m for m in roles.get("object", []) if m is self.carried_firm]
         actions = []
         for i, firm in enumerate(firms):
             limit = firms[i + 1].start if i + 1 < len(firms) else self.sentence.end
@@ -458,7 +475,8 @@ class SentenceContext:
             if percent is not None:
                 direction = percent.direction or sign
                 values["percent"] = percent.value * direction
-            price = next((q for q in numbers if q.kind == "money" and q.value is not None), None)
+            prices = [q for q in numbers if q.kind == "money" and q.value is not None]
+            price = next((q for q in prices if q.direction), prices[0] if prices else None)  # 112달러에서 105달러까지
             if price is not None and price.currency == "USD":
                 values["price"] = price.value
             if not values and not self._about_shares(firm, limit):

@@ -48,15 +48,15 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     mentions: list[Mention] = []
     actions: list[Action] = []
     relations: list[Relation] = []
-    carried = None
+    carried, firm = None, None
     for sentence in unique_sentences(nlp.sentences(article.text)):
         found = find_mentions(sentence, gaz)
         mentions += found
-        if not found:
+        if not found and firm is None:
             carried = None
             continue
-        context = SentenceContext(sentence, found, article.date, gaz, carried_date=carried)
-        carried = context.last_date()
+        context = SentenceContext(sentence, found, article.date, gaz, carried_date=carried, carried_firm=firm)
+        carried, firm = context.last_date(), context.share_firm()
         sentence_actions = context.actions()
         actions += sentence_actions
         relations += relations_in_sentence(sentence, found, gaz)

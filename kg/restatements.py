@@ -31,10 +31,14 @@ def fold_restatements(actions: list["Action"], gaz: Gazetteer, generic: frozense
     kept: list[Action] = []
     for action in ordered:
         host = next((k for k in kept if _restates(action, k, gaz, generic)), None)
-        if host is None:
-            kept.append(action)
+        if host is not None:
+            kept[kept.index(host)] = _absorb(host, action)
             continue
-        kept[kept.index(host)] = _absorb(host, action)
+        guest = next((k for k in kept if _restates(k, action, gaz, generic)), None)
+        if guest is not None:  # as specific by count, but naming the chip where the other names its maker
+            kept[kept.index(guest)] = _absorb(action, guest)
+            continue
+        kept.append(action)
     order = {id(a): i for i, a in enumerate(actions)}
     return sorted(kept, key=lambda a: order.get(id(a), len(order)))
 
@@ -65,11 +69,15 @@ def _restates(general: "Action", specific: "Action", gaz: Gazetteer, generic: fr
     return True
 
 
-def _dates_agree(a: "Action", b: "Action") -> bool:
-    if not (a.date and a.date.value and b.date and b.date.value):
+def _dates_agree(general: "Action", specific: "Action") -> bool:
+    """An undated report restates a dated one; a dated report restates only an agreeing date
+    (it never lends its date to an undated action: that could join two different events)."""
+    if not (general.date and general.date.value):
         return True
-    short = min(len(a.date.value), len(b.date.value))
-    return a.date.value[:short] == b.date.value[:short]
+    if not (specific.date and specific.date.value):
+        return False
+    short = min(len(general.date.value), len(specific.date.value))
+    return general.date.value[:short] == specific.date.value[:short]
 
 
 def _covers(general: str, specific: str, gaz: Gazetteer, generic: frozenset[str]) -> bool:
@@ -91,10 +99,8 @@ def _type(key: str, gaz: Gazetteer) -> str | None:
 
 
 def _absorb(host: "Action", general: "Action") -> "Action":
-    """The specific action, with the date the general one adds and the higher confidence."""
+    """The specific action, with the higher confidence and the source the general one names."""
     changes = {"confidence": max(host.confidence, general.confidence)}
-    if not (host.date and host.date.value) and general.date and general.date.value:
-        changes["date"] = general.date
     if not host.reported_by and general.reported_by:
         changes["reported_by"] = general.reported_by
     return replace(host, **changes)

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 # Copy often glues sentences together ("…떨어졌다.H20은 …"); Kiwi keeps those as one sentence.
-_GLUED_END = re.compile(r"(?<=[다요죠음함]\.)(?=[가-힣A-Za-z0-9\[(]|['‘“\"][가-힣A-Za-z])")
+_GLUED_END = re.compile(r"(?<=[다요죠음함]\.)(?=[가-힣A-Za-z0-9\[(]|['‘“\"][가-힣A-Za-z])"
+                        r"|(?<=[다요죠]\.) (?=['‘“\"][가-힣A-Za-z])")
 _NAME_WORD = re.compile(r"^[가-힣A-Za-z0-9]{2,}$")
 
 
