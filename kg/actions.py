@@ -80,6 +80,7 @@ def rules() -> dict[str, Any]:
     data["_titles"] = set(data["title_words"])
     data["_embedding"] = set(data["embedded_endings"])
     data["_reference_verbs"] = set(data["reference_verbs"])
+    data["_market"] = set(data["market_words"])
     data["_modality_words"] = {m: set(words) for m, words in data["modality"].items()}
     return data
 
@@ -107,8 +108,10 @@ class SentenceContext:
         self.quoted = self._quoted_spans()
 
     def last_date(self) -> DateMention | None:
-        """The last resolved date of the sentence (or the one it carried itself), which a
+        """The last resolved date of a market sentence (or the one it carried itself), which a
         market report's next sentences often leave implicit (30일 … 약세. 엔비디아는 2.2% 하락 …)."""
+        if not any(t.form in self.rules["_market"] for t in self.sentence.tokens):
+            return None
         resolved = [d for d in self.dates if d.value and not self._in_quote(d.start)]
         return resolved[-1] if resolved else (None if self.dates else self.carried_date)
 

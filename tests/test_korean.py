@@ -219,3 +219,30 @@ def test_korean_thousands_inside_a_number():
 def test_a_reference_to_a_control_as_a_reason_is_not_a_new_control():
     assert not [a for a in actions("H20은 엔비디아가 2023년 미국의 수출 규제를 피해 중국 시장용으로 만든 저사양 칩이다.")
                 if a.cls == "ExportControl"]
+
+
+def test_listing_a_firm_on_a_blacklist_is_an_export_control():
+    [control] = actions("미국 상무부는 화웨이를 수출 블랙리스트에 올렸다.")
+    assert (control.cls, control.roles["agent"], control.roles["object"]) == \
+        ("ExportControl", ("us-department-of-commerce",), ("huawei",))
+
+
+def test_tightened_licence_requirements_are_not_a_permission():
+    found = actions("네덜란드 정부는 ASML의 심자외선(DUV) 장비 수출에 대한 허가 요건을 강화했다.")
+    assert [a.cls for a in found] == ["ExportControl"]
+
+
+def test_a_denied_purchase_ban():
+    [guidance] = actions("중국 규제당국은 엔비디아 칩 구매 금지 보도를 부인했다.")
+    assert (guidance.cls, guidance.modality, guidance.roles["agent"]) == \
+        ("PurchaseGuidance", "Denied", ("china-regulators",))
+
+
+def test_a_date_does_not_carry_into_an_unrelated_sentence():
+    from kg.extract import extract
+    from kg.ingest import Article
+
+    text = ("미국 상무부 산업안보국(BIS)은 15일 중국 기업 140곳을 수출 통제 명단에 추가했다.\n"
+            "엔비디아 주가는 뉴욕증시에서 전날보다 3.5% 떨어진 170.50달러에 거래를 마쳤다.")
+    moves = [a for a in extract(Article("t", text, date=ARTICLE_DATE)).actions if a.cls == "StockMove"]
+    assert [(m.date, str(m.values["percent"]), str(m.values["price"])) for m in moves] == [(None, "-3.5", "170.5")]
