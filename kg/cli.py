@@ -254,3 +254,28 @@ def eval_command(
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(format_report(report))
+
+
+@app.command()
+@friendly
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on")] = 8000,
+    base: Annotated[Optional[str], typer.Option(
+        help="Public address of the server (e.g. https://chipgraph.example.org/); "
+             "https://w3id.org/chipgraph/id/… IRIs link to BASE/id/…  [default: each request's own address]")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is answered 503")] = 30.0,
+    allow_update: Annotated[bool, typer.Option(
+        "--allow-update", help="Accept SPARQL Update and Graph Store writes (needs --token)")] = False,
+    token: Annotated[Optional[str], typer.Option(
+        envvar="CHIPGRAPH_TOKEN", show_envvar=True, help="Bearer token that writes must carry")] = None,
+    max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes")] = 4 * 1024 * 1024,
+    cache_mb: Annotated[float, typer.Option(
+        help="Memory for repeating answers of a read-only server, in MB (0: off)")] = 64,
+) -> None:
+    """Serve the store over HTTP: SPARQL endpoint, saved queries, Linked Data pages and a query page."""
+    from kg.server import serve as run_server
+
+    run_server(_store_path(store), host=host, port=port, base=base, timeout=timeout, allow_update=allow_update,
+               token=token, max_body=max_body, cache_mb=cache_mb)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import hmac
-from concurrent.futures import ThreadPoolExecutor
+import queue
+import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -156,6 +158,31 @@ def _quality(offer: Format, ranges: list[tuple[str, float]]) -> float:
 # ------------------------------------------------------------------------------------------------
 
 
+class QueryPool:
+    """`size` daemon worker threads. Unlike ThreadPoolExecutor's, they are not joined at exit, so a
+    query pyoxigraph cannot cancel never keeps a stopped server alive."""
+
+    def __init__(self, size: int) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        for number in range(size):
+            threading.Thread(target=self._work, name=f"kg-query-{number}", daemon=True).start()
+
+    def submit(self, func: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        self._jobs.put((future, func, args))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            future, func, args = self._jobs.get()
+            if not future.set_running_or_notify_cancel():  # cancelled (timed out) while queued
+                continue
+            try:
+                future.set_result(func(*args))
+            except BaseException as exc:  # handed to the waiting request
+                future.set_exception(exc)
+
+
 @dataclass
 class State:
     """Everything a request handler needs, kept on `app.state.kg`."""
@@ -168,10 +195,9 @@ class State:
     base: str | None = None
     max_body: int = DEFAULT_MAX_BODY
     threads: int = 8
-    cache: dict[Any, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.executor = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="kg-query")
+        self.pool = QueryPool(self.threads)
         self.templates = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                                             trim_blocks=True, lstrip_blocks=True)
         self.templates.globals.update(cell=cell, short=shorten_iri)
@@ -182,18 +208,21 @@ class State:
 
     async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True) -> Any:
         """`func(*args)` in the query pool; ServerError 503 once it has run `timeout` seconds."""
-        future = asyncio.get_running_loop().run_in_executor(self.executor, func, *args)
+        future = asyncio.wrap_future(self.pool.submit(func, *args))
         if not timeout:
             return await future
         try:
             return await asyncio.wait_for(future, self.timeout)
         except asyncio.TimeoutError:
-            raise ServerError(503, f"the query ran longer than {self.timeout:g} s and was stopped; "
+            raise ServerError(503, f"the query ran longer than {self.timeout:g} s and was abandoned; "
                                    "narrow it (LIMIT, more specific patterns) or ask for a longer --timeout.") from None
 
     def base_url(self, request: Request) -> str:
         """The server's public address ending in "/": `--base` if given, else the request's own."""
-        return self.base or str(request.base_url)
+        if self.base:
+            return self.base
+        host = request.headers.get("host") or "{}:{}".format(*request.scope["server"])
+        return f"{request.scope.get('scheme', 'http')}://{host}{request.scope.get('root_path', '')}/"
 
     def check_writer(self, request: Request) -> None:
         """Refuse a write unless updates are allowed and the request carries the bearer token."""
@@ -207,15 +236,16 @@ class State:
     def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         base = self.base_url(request)
         page = self.templates.get_template(template).render(base=base, href=lambda iri: local_href(base, iri),
-                                                            allow_update=self.allow_update, **context)
+                                                            **context)
         return HTMLResponse(page, status_code=status, headers={"Vary": "Accept"})
 
 
 def local_href(base: str, iri: str) -> str:
-    """Where a person follows an IRI: our own page for Chipgraph IRIs, the IRI itself otherwise."""
+    """Where a person follows an IRI: our own page for Chipgraph IRIs, the IRI itself for other
+    web IRIs, nowhere for other schemes (a `javascript:` IRI in the data must not become a link)."""
     if iri.startswith(ID_BASE):
         return base + "id/" + iri[len(ID_BASE):]
-    return iri
+    return iri if iri.lower().startswith(("http://", "https://")) else "#"
 
 
 def cell(term: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kg.queries import QUERY_PREFIXES, SavedQuery, clear_entity_cache
+from kg.queries import QUERY_PREFIXES, clear_entity_cache
 from kg.server_core import (EXTENSIONS, GRAPH_FORMATS, HTML, ServerError, State, answer, decode_utf8, iri_list,
                             media_type, negotiate, offers_for, parse_form, read_body, result_from, group, single)
 
@@ -78,22 +78,31 @@ class Dataset:
     default: list[ox.NamedNode] = field(default_factory=list)
     named: list[ox.NamedNode] = field(default_factory=list)
 
-    def options(self, text: str) -> dict:
+    def options(self, has_from: bool) -> dict:
         """pyoxigraph `query` options: the protocol dataset, the query's FROM, or the union graph."""
         if self.default or self.named:
             return {"default_graph": list(self.default), "named_graphs": list(self.named)}
-        if any(word == "FROM" for word, _, _ in keywords(text)):
-            return {}
-        return {"use_default_graph_as_union": True}
+        return {} if has_from else {"use_default_graph_as_union": True}
+
+
+def query_form(text: str) -> tuple[str, bool]:
+    """The query form (SELECT if none is recognised) and whether the query has FROM clauses."""
+    form, has_from = None, False
+    for word, _, _ in keywords(text):
+        if form is None and word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = word
+        elif word == "FROM":
+            has_from = True
+    return form or "SELECT", has_from
 
 
 async def run_query(request: Request, state: State, text: str, params: dict[str, list[str]]) -> Response:
-    kind = SavedQuery(name="ad-hoc", title="", description="", parameters=(), sparql=text, path=None).kind
+    kind, has_from = query_form(text)
     fmt = negotiate(request.headers.get("accept"), offers_for(kind), single(params, "format"))
     dataset = Dataset(iri_list(params, "default-graph-uri"), iri_list(params, "named-graph-uri"))
     endpoint = state.base_url(request) + "sparql"
-    native_kind, body = await state.run(execute, state.store, text, dataset, fmt.name, endpoint)
-    if native_kind != kind and fmt is not HTML:  # the keyword scan was wrong: negotiate again
+    native_kind, body = await state.run(execute, state.store, text, dataset.options(has_from), fmt.name, endpoint)
+    if offers_for(native_kind) is not offers_for(kind):  # the keyword scan was wrong: negotiate again
         return await run_query(request, state, text, {**params, "format": [negotiate(
             request.headers.get("accept"), offers_for(native_kind)).name]})
     if fmt is HTML:
@@ -102,16 +111,16 @@ async def run_query(request: Request, state: State, text: str, params: dict[str,
     return answer(body, fmt, download=download)
 
 
-def execute(store: ox.Store, text: str, dataset: Dataset, fmt: str, base_iri: str) -> tuple[str, object]:
+def execute(store: ox.Store, text: str, options: dict, fmt: str, base_iri: str) -> tuple[str, object]:
     """Run a query in a worker thread: (query form, serialised bytes — or a QueryResult for HTML)."""
     try:
-        native = store.query(text, prefixes=QUERY_PREFIXES, base_iri=base_iri, **dataset.options(text))
+        native = store.query(text, prefixes=QUERY_PREFIXES, base_iri=base_iri, **options)
     except SyntaxError as exc:
-        raise ServerError(400, f"the query is malformed: {_flat(exc)}") from None
+        raise ServerError(400, f"the query is malformed{_where(exc)}") from None
     except (RuntimeError, ValueError) as exc:
         raise ServerError(400, f"the query failed: {_flat(exc)}") from None
     kind = "ASK" if isinstance(native, ox.QueryBoolean) else "SELECT" if isinstance(native, ox.QuerySolutions) \
-        else "DESCRIBE" if _first_form(text) == "DESCRIBE" else "CONSTRUCT"
+        else "CONSTRUCT"
     try:
         if fmt == "html":
             return kind, result_from(native, kind)
@@ -127,13 +136,18 @@ def execute(store: ox.Store, text: str, dataset: Dataset, fmt: str, base_iri: st
 
 
 def _flat(exc: Exception, limit: int = 400) -> str:
-    """The parser's message (with its line:column position) on one line, cut when very long."""
+    """An error message on one line, cut when very long."""
     text = " ".join(str(exc).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _first_form(text: str) -> str | None:
-    return next((w for w, _, _ in keywords(text) if w in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+def _where(exc: SyntaxError) -> str:
+    """The parser's "error at L:C: expected …" as " at line L, column C: expected …"."""
+    text = _flat(exc)
+    position = re.match(r"error at (\d+):(\d+): ", text)
+    if position:
+        return f" at line {position.group(1)}, column {position.group(2)}: {text[position.end():]}"
+    return f": {text}"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -150,13 +164,12 @@ async def run_update(request: Request, state: State, text: str, params: dict[str
         try:
             state.store.update(using, prefixes=QUERY_PREFIXES, base_iri=endpoint)
         except SyntaxError as exc:
-            raise ServerError(400, f"the update is malformed: {_flat(exc)}") from None
+            raise ServerError(400, f"the update is malformed{_where(exc)}") from None
         except (RuntimeError, ValueError) as exc:
             raise ServerError(400, f"the update failed: {_flat(exc)}") from None
         clear_entity_cache(state.store)  # labels may have changed
 
     await state.run(update, timeout=False)  # an update is never abandoned half-way: it commits or fails
-    state.cache.clear()
     return Response(status_code=204)
 
 
@@ -238,7 +251,6 @@ def service_description(request: Request, state: State) -> Response:
     triples = [ox.Triple(service, a, sd("Service")), ox.Triple(service, sd("endpoint"), endpoint),
                ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Query")),
                ox.Triple(service, sd("feature"), sd("UnionDefaultGraph")),
-               ox.Triple(service, sd("feature"), sd("RequiresDataset")) if False else None,
                ox.Triple(service, sd("defaultEntailmentRegime"), ox.NamedNode("http://www.w3.org/ns/entailment/Simple")),
                ox.Triple(service, sd("defaultDataset"), dataset), ox.Triple(dataset, a, sd("Dataset")),
                ox.Triple(dataset, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#seeAlso"),
@@ -246,6 +258,7 @@ def service_description(request: Request, state: State) -> Response:
     triples += [ox.Triple(service, sd("resultFormat"), ox.NamedNode(FORMATS_NS + name)) for name in _RESULT_FORMAT_IRIS]
     if state.allow_update:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
-    body = ox.serialize([t for t in triples if t is not None], format=RDF_FORMAT[fmt.name],
+    triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))  # grouped by subject
+    body = ox.serialize(triples, format=RDF_FORMAT[fmt.name],
                         prefixes={"sd": SD, "formats": FORMATS_NS} if fmt.name == "turtle" else None)
     return answer(body, fmt)

@@ -1,0 +1,233 @@
+"""HTTP throughput and latency of `kg serve`, side by side with `oxigraph serve-read-only`.
+
+The servers run at once, read-only on the same store (built from seeds/ unless --store is given):
+`kg serve` as it comes (repeated answers come from its response cache), `kg serve --cache-mb 0`
+(every request runs its query) and Oxigraph with --union-default-graph, so that all answer the
+same queries the same way.
+
+Each scenario is loaded by `--clients` concurrent keep-alive connections for `--seconds` (after a
+half-second warm-up) from one asyncio client in this process, in `--rounds` rounds that take the
+servers in turn; the best round of each server is reported (requests per second, p50/p99 latency),
+which damps the effect of other work on the machine. Prints a Markdown table for BENCHMARKS.md.
+
+Scenarios:
+  point lookup   every triple about one entity: GET /sparql?query=… (Oxigraph: GET /query?query=…)
+  saved query    /queries/export-controls-timeline?chip=H20 and /queries/entities-search?q=화웨이;
+                 Oxigraph has no saved queries, so it gets the same SPARQL text with the bound
+                 parameter as a VALUES block at the top of the WHERE clause (the rows are checked
+                 to be the same number).
+
+    python bench/server_bench.py            # about 95 s on 2 cores
+    python bench/server_bench.py --rounds 5 --store chipgraph-store
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+POINT = "SELECT ?p ?o WHERE { <https://w3id.org/chipgraph/id/entity/nvidia> ?p ?o }"
+SAVED = (("export-controls-timeline", {"chip": "H20"}), ("entities-search", {"q": "화웨이"}))
+KG, KG_UNCACHED, OXIGRAPH = "kg serve", "kg serve --cache-mb 0", "oxigraph serve-read-only"
+SERVERS = (KG, KG_UNCACHED, OXIGRAPH)
+
+
+@dataclass
+class Scenario:
+    name: str
+    kg_path: str  # path and query string on kg serve
+    ox_path: str  # the same question to Oxigraph
+
+
+def scenarios(store: Path) -> list[Scenario]:
+    from kg.queries import QUERY_PREFIXES, bind_parameters, load_saved_queries
+    from kg.store import KnowledgeStore
+
+    quote = urllib.parse.quote
+    found = [Scenario("point lookup", "/sparql?query=" + quote(POINT), "/query?query=" + quote(POINT))]
+    saved = load_saved_queries()
+    knowledge = KnowledgeStore(store, read_only=True)
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in QUERY_PREFIXES.items())
+    for name, params in SAVED:
+        bound = bind_parameters(knowledge.store, saved[name], params)
+        values = " ".join(f"VALUES ?{var.value} {{ {term} }}" for var, term in bound.items())
+        text = re.sub(r"\bWHERE\s*\{", lambda m: m.group(0) + " " + values, saved[name].sparql, count=1)
+        label = ", ".join(f"{k}={v}" for k, v in params.items())
+        found.append(Scenario(f"saved query {name} ({label})", f"/queries/{name}?" + urllib.parse.urlencode(params),
+                              "/query?query=" + quote(prefixes + text)))
+    del knowledge
+    return found
+
+
+# ------------------------------------------------------------------------------------------------
+# Servers
+# ------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start(command: list[str], probe: str) -> subprocess.Popen:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{command[0]} exited: {process.stderr.read().decode()}")
+        try:
+            urllib.request.urlopen(probe, timeout=1).read()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    raise SystemExit(f"{' '.join(command)} did not answer within 30 s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.kill(process.pid, signal.SIGINT)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+# ------------------------------------------------------------------------------------------------
+# Load
+# ------------------------------------------------------------------------------------------------
+
+
+async def _connection(port: int, request: bytes, deadline: float, latencies: list[float], errors: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            writer.write(request)
+            status, _ = await _response(reader)
+            latencies.append(time.perf_counter() - started)
+            if status != 200:
+                errors.append(status)
+    finally:
+        writer.close()
+
+
+async def _response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    if length:
+        return status, await reader.readexactly(int(length.group(1)))
+    body = b""  # chunked
+    while True:
+        size = int((await reader.readline()).strip(), 16)
+        body += (await reader.readexactly(size + 2))[:-2]
+        if size == 0:
+            return status, body
+
+
+async def load(port: int, path: str, clients: int, seconds: float) -> dict:
+    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+               "Accept: application/sparql-results+json\r\n\r\n").encode()
+    latencies: list[float] = []
+    errors: list[int] = []
+    started = time.perf_counter()
+    await asyncio.gather(*(_connection(port, request, started + seconds, latencies, errors) for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"rps": len(latencies) / elapsed, "p50": latencies[len(latencies) // 2] * 1000,
+            "p99": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000, "errors": len(errors),
+            "requests": len(latencies)}
+
+
+def rows_of(port: int, path: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Accept": "application/sparql-results+json"})
+    return len(json.load(urllib.request.urlopen(request))["results"]["bindings"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", type=Path, help="a built store (default: build seeds/ into a temporary folder)")
+    parser.add_argument("--seconds", type=float, default=2.5, help="measured seconds per round, scenario and server")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best round is reported")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="kg-server-bench-"))
+    store = args.store
+    if store is None:
+        store = workdir / "store"
+        subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build", "--store", str(store),
+                        str(ROOT / "seeds")], check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        import uvloop
+        run = uvloop.run
+    except ImportError:
+        run = asyncio.run
+
+    plan = scenarios(store)
+    kg = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", str(store), "--port"]
+    oxigraph = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or "oxigraph"
+    ports = {name: free_port() for name in SERVERS}
+    commands = {KG: kg + [str(ports[KG])], KG_UNCACHED: kg + [str(ports[KG_UNCACHED]), "--cache-mb", "0"],
+                OXIGRAPH: [oxigraph, "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{ports[OXIGRAPH]}",
+                           "--union-default-graph"]}
+    probes = {name: f"http://127.0.0.1:{port}/{'query' if name == OXIGRAPH else 'sparql'}?query=ASK%7B%7D"
+              for name, port in ports.items()}
+    servers = {name: (start(commands[name], probes[name]), ports[name]) for name in SERVERS}
+    results = []
+    try:
+        for scenario in plan:
+            paths = {KG: scenario.kg_path, KG_UNCACHED: scenario.kg_path, OXIGRAPH: scenario.ox_path}
+            counts = {name: rows_of(port, paths[name]) for name, (_, port) in servers.items()}
+            if len(set(counts.values())) != 1:
+                raise SystemExit(f"{scenario.name}: the servers disagree on the rows: {counts}")
+            best: dict[str, dict] = {}
+            for round_ in range(args.rounds):  # interleaved, so a burst of other load hits all servers
+                order = list(servers)[round_ % len(servers):] + list(servers)[:round_ % len(servers)]
+                for name in order:
+                    port = servers[name][1]
+                    run(load(port, paths[name], args.clients, 0.5))  # warm-up
+                    outcome = run(load(port, paths[name], args.clients, args.seconds))
+                    if name not in best or outcome["rps"] > best[name]["rps"]:
+                        best[name] = outcome
+            for name in servers:
+                results.append((scenario.name, name, counts[name], best[name]))
+                print(f"{scenario.name:55} {name:28} {best[name]['rps']:8.0f} req/s", file=sys.stderr)
+    finally:
+        for process, _ in servers.values():
+            stop(process)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"\n{args.clients} concurrent keep-alive clients; best of {args.rounds} interleaved rounds of "
+          f"{args.seconds:g} s; {os.cpu_count()} cores shared by the client and the servers\n")
+    print("| scenario | server | rows | requests/s | p50 ms | p99 ms | errors |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: |")
+    for scenario, name, rows, o in results:
+        print(f"| {scenario} | {name} | {rows} | {o['rps']:,.0f} | {o['p50']:.2f} | {o['p99']:.2f} | {o['errors']} |")
+    print()
+    for scenario in plan:
+        rps = {name: o["rps"] for s, name, _, o in results if s == scenario.name}
+        print(f"{scenario.name}: kg serve at {rps[KG] / rps[OXIGRAPH]:.0%} of Oxigraph's throughput "
+              f"({rps[KG_UNCACHED] / rps[OXIGRAPH]:.0%} with the answer cache off)")
+
+if __name__ == "__main__":
+    main()
