@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import json
 import re
 import threading
@@ -138,11 +139,20 @@ class SavedQuery:
     sparql: str  # full text, header comments included (they are SPARQL comments)
     path: Path | None  # None for ad-hoc query text
 
+    @functools.cached_property
+    def _body(self) -> str:
+        """The query without comments, strings and IRIs, computed once: runs check it each time."""
+        return _strip_sparql(self.sparql)
+
     @property
     def kind(self) -> str:
         """The query form: "SELECT", "ASK", "CONSTRUCT" or "DESCRIBE" ("SELECT" if unrecognisable)."""
-        match = _FORM.search(_strip_sparql(self.sparql))
+        match = _FORM.search(self._body)
         return match.group(1).upper() if match else "SELECT"
+
+    @property
+    def is_update(self) -> bool:
+        return not _FORM.search(self._body) and bool(_UPDATE.match(self._body.lstrip()))
 
     def parameter(self, name: str) -> Parameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -595,7 +605,7 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: Mapping[str, Any
     store = _as_store(store)
     saved = query if isinstance(query, SavedQuery) else resolve_query(store, query)
     substitutions = bind_parameters(store, saved, params or {})
-    if not _FORM.search(_strip_sparql(saved.sparql)) and _UPDATE.match(_strip_sparql(saved.sparql).lstrip()):
+    if saved.is_update:
         raise QueryError("only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run here; updates are refused")
 
     def execute() -> QueryResult:
