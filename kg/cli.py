@@ -7,45 +7,24 @@ status 1, never a traceback. Heavy modules are imported inside commands so `kg -
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
+from kg.console import err, friendly, out, wide
 from kg.errors import KgError
 from kg.settings import SETTINGS, default_min_confidence, default_store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Chipgraph: a knowledge graph of AI chips and export controls from Korean news.")
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
-
 StoreOption = Annotated[Optional[Path], typer.Option(
     "--store", help=f"Store folder [env {SETTINGS['store'].env}; default {SETTINGS['store'].default}]")]
 
 
-def _wide() -> Console:
-    """The console for tables: the terminal's width, or a wide one when output is piped."""
-    return out if out.is_terminal else Console(width=220, soft_wrap=True)
-
-
 def _store_path(store: Path | None) -> Path:
     return store or default_store()
-
-
-def friendly(func: Callable) -> Callable:
-    """Turn KgError into one clear line and exit status 1."""
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except KgError as exc:
-            err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
-            raise typer.Exit(1) from None
-    return wrapper
 
 
 @app.command()
@@ -145,7 +124,7 @@ def _print_table(result, title: str) -> None:
         table.add_column(names[i], overflow="ellipsis", max_width=60, no_wrap=True)
     for row in result.rows:
         table.add_row(*(_cell(row[i], shorten_iri) for i in shown))
-    _wide().print(table)
+    wide().print(table)
     err.print(f"{len(result.rows)} rows", highlight=False)
 
 
@@ -172,7 +151,7 @@ def list_queries() -> None:
     for name, saved in load_saved_queries().items():
         params = ", ".join(f"{p.name}:{p.type}" + (f"={p.default}" if p.default else "") for p in saved.parameters)
         table.add_row(name, f"{saved.title}\n[dim]{saved.description}[/dim]", params)
-    _wide().print(table)
+    wide().print(table)
 
 
 @app.command()
@@ -182,13 +161,17 @@ def export(
     graph: Annotated[Optional[list[str]], typer.Option(
         "--graph", "-g", help="Graph: article identifier, `reference`, `ontology` or IRI; repeatable")] = None,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Write to this file")] = None,
+    linkset: Annotated[bool, typer.Option(
+        "--linkset", help="Write a VoID linkset (Turtle) of the owl:sameAs links to Wikidata instead")] = False,
     store: StoreOption = None,
 ) -> None:
     """Export the graph (deterministic: same store, same bytes)."""
     from kg.export import export as run_export
+    from kg.export import linkset as void_linkset
     from kg.store import KnowledgeStore
 
-    data = run_export(KnowledgeStore(_store_path(store), read_only=True), fmt, graph or [])
+    knowledge = KnowledgeStore(_store_path(store), read_only=True)
+    data = void_linkset(knowledge) if linkset else run_export(knowledge, fmt, graph or [])
     if output:
         output.write_bytes(data)
         err.print(f"wrote {len(data):,} bytes to {output}", highlight=False)
@@ -232,6 +215,16 @@ def validate(store: StoreOption = None) -> None:
     raise typer.Exit(1)
 
 
+def _register_linking() -> None:
+    from kg.cli_link import import_external, link_app
+
+    app.add_typer(link_app, name="link")
+    app.command("import-external")(import_external)
+
+
+_register_linking()
+
+
 def main() -> None:
     app()
 
@@ -273,9 +266,16 @@ def serve(
     max_body: Annotated[int, typer.Option(help="Largest request body accepted, in bytes")] = 4 * 1024 * 1024,
     cache_mb: Annotated[float, typer.Option(
         help="Memory for repeating answers of a read-only server, in MB (0: off)")] = 64,
+    allow_service: Annotated[Optional[list[str]], typer.Option(
+        "--allow-service", metavar="URL",
+        help="Endpoint a query's SERVICE may call (repeatable; 'none': no endpoint)  "
+             "[default: https://query.wikidata.org/sparql]")] = None,
+    client_timeout: Annotated[float, typer.Option(
+        help="Seconds a client may take to send a request's headers, and its body (else 408)")] = 10.0,
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, saved queries, Linked Data pages and a query page."""
     from kg.server import serve as run_server
 
     run_server(_store_path(store), host=host, port=port, base=base, timeout=timeout, allow_update=allow_update,
-               token=token, max_body=max_body, cache_mb=cache_mb)
+               token=token, max_body=max_body, cache_mb=cache_mb, allow_service=allow_service,
+               client_timeout=client_timeout)

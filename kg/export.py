@@ -148,3 +148,10 @@ def _rdflib_graph(quads: list[Quad]) -> Graph:
     for q in quads:
         graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))
     return graph
+
+
+def linkset(store: KnowledgeStore) -> bytes:
+    """A VoID linkset (Turtle) of every owl:sameAs to Wikidata, with counts (`kg export --linkset`)."""
+    from kg.link_external import linkset as _linkset
+
+    return _linkset(store)

@@ -27,6 +27,12 @@ SETTINGS = {
                 "folder of the pyoxigraph store (created by `kg build`)"),
         Setting("min_confidence", "CHIPGRAPH_MIN_CONFIDENCE", "0.2",
                 "actions, relations and new entities below this confidence are not written"),
+        Setting("wikidata_endpoint", "CHIPGRAPH_WIKIDATA_ENDPOINT", "https://query.wikidata.org/sparql",
+                "SPARQL endpoint used by `kg link` (type checks) and `kg import-external`"),
+        Setting("wikidata_api", "CHIPGRAPH_WIKIDATA_API", "https://www.wikidata.org/w/api.php",
+                "MediaWiki API used by `kg link` to search labels (wbsearchentities)"),
+        Setting("link_cache", "CHIPGRAPH_LINK_CACHE", "chipgraph-cache",
+                "folder where `kg link` caches Wikidata answers, so re-runs make no repeat requests"),
     )
 }
 

@@ -79,8 +79,11 @@ def _violation_queries(store: KnowledgeStore, folder: Path) -> list[Finding]:
 
 
 def _unverified_links(store: KnowledgeStore, table: Path) -> list[Finding]:
+    from kg.link_decisions import accepted_qids
+
     with table.open(encoding="utf-8") as handle:
         verified = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")}
+    verified |= accepted_qids()  # identities a reviewer accepted (kg link review)
     findings = []
     for quad in store.store.quads_for_pattern(None, NamedNode(_SAME_AS), None):
         target = quad.object.value

@@ -49,9 +49,13 @@ SAMPLE_VALUES = {
     "entity": "중국 규제 당국",
     "action": "act:3f2a9c1e5b7d4a60",
     "q": "화웨이",
+    "endpoint": "http://127.0.0.1:9/sparql",  # federated-*: nothing listens; SERVICE SILENT keeps the local rows
 }
 # values for the required parameters when running a query "with its defaults"
-REQUIRED_VALUES = {"entity": {"entity": "엔비디아"}, "entities-search": {"q": "어센드"}}
+REQUIRED_VALUES = {"entity": {"entity": "엔비디아"}, "entities-search": {"q": "어센드"},
+                   # never the default (public Wikidata) endpoint in tests; see tests/test_link_federation.py
+                   "federated-export-control-firms": {"endpoint": "http://127.0.0.1:9/sparql"},
+                   "federated-chip-maker-descriptions": {"endpoint": "http://127.0.0.1:9/sparql"}}
 
 INJECTIONS = [
     '"} ; DROP ALL ; #',

@@ -1,0 +1,248 @@
+"""`kg link` against local stand-ins for Wikidata: ranking, type checks, decisions, cache, politeness.
+
+The search API and the SPARQL endpoint are real servers on free 127.0.0.1 ports
+(`tests/fixtures/wikidata/servers.py`: `oxigraph serve-read-only` over `items.ttl`, and a small
+`wbsearchentities` app over the same file); nothing reaches the internet.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import KgError
+from kg.link import link
+from kg.link_decisions import read_decisions
+from kg.link_graph import CLOSE_MATCH, LINKS_GRAPH, SAME_AS, read_candidates
+from kg.link_http import LinkError, WikidataClient
+from kg.link_review import apply_decisions, decide
+from kg.namespaces import REFERENCE_GRAPH
+from kg.store import KnowledgeStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "wikidata"
+E = "https://w3id.org/chipgraph/id/entity/"
+WD = "http://www.wikidata.org/entity/"
+
+_spec = importlib.util.spec_from_file_location("kg_wikidata_fixture", FIXTURE / "servers.py")
+servers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(servers)
+
+REFERENCE = """
+@prefix cg: <https://w3id.org/chipgraph/ontology#> .
+@prefix e: <https://w3id.org/chipgraph/id/entity/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix wd: <http://www.wikidata.org/entity/> .
+e:united-states a cg:Country ; rdfs:label "미국"@ko, "United States"@en ; owl:sameAs wd:Q30 .
+e:china a cg:Country ; rdfs:label "중국"@ko, "China"@en ; owl:sameAs wd:Q148 .
+e:nvidia a cg:Firm ; rdfs:label "엔비디아"@ko, "Nvidia"@en ; skos:altLabel "Nvidia Corporation"@en ;
+    skos:hiddenLabel "앤비디아"@ko ; cg:headquarteredIn e:united-states .
+e:huawei a cg:Firm ; rdfs:label "화웨이"@ko, "Huawei"@en ; owl:sameAs wd:Q160120 ; cg:headquarteredIn e:china .
+e:cambricon a cg:Firm ; rdfs:label "캠브리콘"@ko, "Cambricon"@en ; cg:headquarteredIn e:china .
+e:bis a cg:Regulator ; rdfs:label "미국 상무부 산업안보국"@ko, "Bureau of Industry and Security"@en ;
+    skos:altLabel "산업안보국"@ko ; cg:jurisdiction e:united-states .
+e:nvidia-h20 a cg:Chip ; rdfs:label "H20"@ko, "Nvidia H20"@en .
+e:nvidia cg:develops e:nvidia-h20 .
+e:nowhere a cg:Firm ; rdfs:label "없는회사"@ko, "Nowhere Corp"@en .
+"""
+
+
+@pytest.fixture(scope="module")
+def wikidata():
+    endpoint, api = servers.SparqlEndpoint(), servers.SearchApi()
+    yield endpoint, api
+    endpoint.stop()
+    api.stop()
+
+
+def small_store(text: str = REFERENCE) -> KnowledgeStore:
+    store = KnowledgeStore(None)
+    store.store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(REFERENCE_GRAPH))
+    return store
+
+
+@pytest.fixture()
+def client(wikidata, tmp_path):
+    endpoint, api = wikidata
+    c = WikidataClient(api=api.url, endpoint=endpoint.url, cache_dir=tmp_path / "cache", backoff=0.01)
+    yield c
+    c.close()
+
+
+def by_entity(store):
+    found = {}
+    for c in read_candidates(store):
+        found.setdefault(c.entity[len(E):], []).append(c)
+    return found
+
+
+def test_real_item_outranks_decoys_and_wrong_types_are_dropped(client, tmp_path):
+    store = small_store()
+    report = link(store, client, tmp_path / "decisions.tsv")
+    found = by_entity(store)
+    nvidia = found["nvidia"]
+    assert nvidia[0].qid == "Q182477" and nvidia[0].score == 1.0
+    assert "P31 Q4830453" in nvidia[0].method and "country Q30 agrees" in nvidia[0].method
+    decoy = {c.qid: c for c in nvidia}["Q990000002"]  # a business called Nvidia in Germany
+    assert decoy.score < 0.6 and "differs" in decoy.method
+    assert "Q990000001" not in {c.qid for c in nvidia}  # a person called Nvidia: wrong type
+    assert report.dropped_by_type >= 1
+    assert found["bis"][0].qid == "Q990000006"  # a government agency for a regulator
+    assert [c.qid for c in found["cambricon"]][:2] == ["Q990000003", "Q990000004"]  # business beats "organization"
+    assert found["nvidia-h20"][0].score < 0.6  # chips get no type bonus
+    assert "nowhere" not in found and "huawei" not in found and "china" not in found
+    assert (report.entities, report.certain, report.nothing) == (8, 3, 1)  # certain: us, china, huawei
+    assert report.with_candidates == 4
+
+
+def test_verified_entities_are_never_searched_and_requests_name_the_project(wikidata, client, tmp_path):
+    _, api = wikidata
+    before = len(api.requests)
+    link(small_store(), client, tmp_path / "decisions.tsv")
+    searched = {r["search"] for r in api.requests[before:]}
+    assert "엔비디아" in searched and "Nvidia Corporation" in searched
+    assert not searched & {"화웨이", "Huawei", "중국", "미국"}
+    assert "앤비디아" not in searched  # misspellings are matched in text, never searched
+    assert any(ua.startswith("Chipgraph/") and "w3id.org/chipgraph" in ua for ua in api.user_agents)
+
+
+def test_a_rerun_is_served_from_the_cache(client, tmp_path):
+    first = link(small_store(), client, tmp_path / "decisions.tsv")
+    second = link(small_store(), client, tmp_path / "decisions.tsv")
+    assert first.requests > 0 and first.cache_hits == 0
+    assert second.requests == 0 and second.cache_hits >= first.requests - 1
+
+
+def test_concurrency_is_bounded(wikidata, tmp_path):
+    _, api = wikidata
+    c = WikidataClient(api=api.url, cache_dir=None, concurrency=2)
+    api.delay, api.max_active = 0.02, 0
+    try:
+        link_names = [f"Nv{i}" for i in range(12)]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(lambda text: c.search(text, "en"), link_names))
+    finally:
+        api.delay = 0.0
+        c.close()
+    assert 1 <= api.max_active <= 2
+
+
+def test_a_cached_run_works_when_the_service_is_gone(tmp_path):
+    endpoint, api = servers.SparqlEndpoint(), servers.SearchApi()
+    try:
+        c = WikidataClient(api=api.url, endpoint=endpoint.url, cache_dir=tmp_path / "cache")
+        link(small_store(), c, tmp_path / "decisions.tsv")
+    finally:
+        endpoint.stop()
+        api.stop()
+    report = link(small_store(), c, tmp_path / "decisions.tsv")  # same addresses, nobody answering
+    c.close()
+    assert report.requests == 0 and report.with_candidates == 4
+
+
+def test_429_is_retried_with_back_off(wikidata, client):
+    _, api = wikidata
+    api.fail_next = 2
+    hits = client.search("Nvidia", "en")
+    assert hits[0]["id"] == "Q182477" and client.stats.retries == 2
+
+
+def test_offline_gives_one_clear_sentence(tmp_path):
+    port = servers.free_port()  # nothing listens here
+    c = WikidataClient(api=f"http://127.0.0.1:{port}/w/api.php", endpoint=f"http://127.0.0.1:{port}/sparql",
+                       cache_dir=tmp_path / "cache", retries=0)
+    with pytest.raises(LinkError, match=r"cannot reach http://127\.0\.0\.1:\d+/w/api\.php .*offline"):
+        link(small_store(), c, tmp_path / "decisions.tsv")
+    assert "\n" not in str(LinkError("x"))
+
+
+def _same_as(store):
+    return {(q.subject.value[len(E):], q.object.value[len(WD):])
+            for q in store.store.quads_for_pattern(None, ox.NamedNode(SAME_AS), None, ox.NamedNode(LINKS_GRAPH))}
+
+
+def test_accepting_and_rejecting_survive_a_rebuild(client, tmp_path):
+    decisions = tmp_path / "ontology" / "links" / "decisions.tsv"
+    store = small_store()
+    link(store, client, decisions)
+    decide(store, decisions, accept=["nvidia=Q182477"], reject=["캠브리콘=wd:Q990000004"], by="tester")
+    assert _same_as(store) == {("nvidia", "Q182477")}
+    found = by_entity(store)
+    assert "nvidia" not in found  # an accepted entity keeps no candidates
+    assert [c.qid for c in found["cambricon"]] == ["Q990000003"]
+    rows = list(csv.DictReader(decisions.open(encoding="utf-8"), delimiter="\t"))
+    assert [(r["entity"], r["qid"], r["decision"], r["by"]) for r in rows] == [
+        ("cambricon", "Q990000004", "reject", "tester"), ("nvidia", "Q182477", "accept", "tester")]
+
+    rebuilt = small_store()  # a fresh store: the decisions file brings the decisions back
+    report = link(rebuilt, client, decisions)
+    assert report.requests == 0  # warm cache
+    assert _same_as(rebuilt) == {("nvidia", "Q182477")}
+    assert [c.qid for c in by_entity(rebuilt)["cambricon"]] == ["Q990000003"]
+    assert report.certain == 4
+
+    offline = small_store()
+    apply_decisions(offline, decisions)  # no network at all
+    assert _same_as(offline) == {("nvidia", "Q182477")}
+
+
+def test_the_links_graph_keeps_score_method_and_time_apart_from_facts(client, tmp_path):
+    store = small_store()
+    link(store, client, tmp_path / "decisions.tsv", now="2026-11-22T17:00:00Z")
+    graphs = {q.graph_name.value for q in store.store.quads_for_pattern(None, ox.NamedNode(CLOSE_MATCH), None)}
+    assert graphs == {LINKS_GRAPH}
+    rows = list(store.store.query("""
+        PREFIX owl: <http://www.w3.org/2002/07/owl#>
+        SELECT ?score ?just ?time ?method WHERE { GRAPH <%s> {
+          ?m a owl:Axiom ; owl:annotatedSource <%snvidia> ; owl:annotatedTarget <%sQ182477> ;
+             owl:annotatedProperty <%s> ; <https://w3id.org/sssom/confidence> ?score ;
+             <https://w3id.org/sssom/mapping_justification> ?just ;
+             <http://www.w3.org/ns/prov#generatedAtTime> ?time ; <http://purl.org/dc/terms/description> ?method } }
+    """ % (LINKS_GRAPH, E, WD, CLOSE_MATCH)))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["score"] == ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
+    assert row["just"].value == "https://w3id.org/semapv/vocab/LexicalMatching"
+    assert row["time"].value == "2026-11-22T17:00:00Z"
+    assert row["method"].value.startswith("wbsearchentities: ")
+    # nothing is typed rdf:Statement, so the extracted-relation shapes do not apply
+    assert not list(store.store.quads_for_pattern(None, None, ox.NamedNode(
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"), ox.NamedNode(LINKS_GRAPH)))
+
+
+def test_accept_above_records_only_clear_winners(client, tmp_path):
+    decisions = tmp_path / "decisions.tsv"
+    store = small_store()
+    report = link(store, client, decisions, accept_above=0.95)
+    accepted = {(d.entity, d.qid) for d in read_decisions(decisions).values() if d.decision == "accept"}
+    # nvidia (1.0 vs 0.5) and the BIS decoy (alone) are clear; cambricon's two hits are 0.7 apart too
+    assert ("nvidia", "Q182477") in accepted
+    assert all(d.by == "kg link --accept-above 0.95" for d in read_decisions(decisions).values())
+    assert report.auto_accepted == len(accepted)
+    assert ("nvidia", "Q182477") in _same_as(store)
+
+
+def test_bad_decisions_file_names_file_and_line(tmp_path):
+    bad = tmp_path / "decisions.tsv"
+    bad.write_text("entity\tqid\tdecision\nnvidia\tQ182477\tmaybe\n", encoding="utf-8")
+    with pytest.raises(KgError, match=r"decisions\.tsv:2: decision must be accept or reject"):
+        read_decisions(bad)
+
+
+def test_fixture_uses_only_verified_qids_or_marked_fictional_ones():
+    verified = {row["qid"] for row in csv.DictReader(
+        (Path(__file__).parents[1] / "ontology" / "wikidata-verified.tsv").open(encoding="utf-8"), delimiter="\t")}
+    classes = {"Q4830453", "Q327333", "Q43229", "Q6256", "Q5"}
+    text = (FIXTURE / "items.ttl").read_text(encoding="utf-8")
+    subjects = set(re.findall(r"^wd:(Q\d+) ", text, re.MULTILINE))
+    for qid in subjects - verified - classes:
+        assert re.fullmatch(r"Q99000(00|01)\d\d", qid), f"{qid} is neither verified nor in the fictional range"
+        assert re.search(rf"wd:{qid} [^.]*fixture (decoy|placeholder)", text), f"{qid} is not marked as fictional"
