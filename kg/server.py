@@ -13,8 +13,9 @@ Routes (all in `ROUTES` below):
     /static/…               the page's CSS and JavaScript (no CDN: works offline)
 
 The store is opened read-only unless updates are allowed; writes then need the bearer token.
-Errors are answered as one plain-text sentence with the matching status (400, 401, 403, 404,
-405, 406, 413, 415, 503). See `kg.server_core` for how queries are timed out.
+Errors are answered as one plain-text sentence with the matching status (400, 401, 403, 404, 405,
+406, 408, 413, 415, 431, 503). See `kg.server_core` for how queries are timed out, `kg.server_service`
+for the SERVICE allow-list and `kg.server_http` for slow and oversized requests.
 """
 
 from __future__ import annotations
@@ -33,10 +34,12 @@ from starlette.staticfiles import StaticFiles
 from kg.errors import KgError, QueryError
 from kg.queries import load_saved_queries
 from kg.server_cache import ResponseCache
-from kg.server_core import DEFAULT_MAX_BODY, STATIC, ServerError, State
+from kg.server_core import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY, STATIC, ServerError, State
 from kg.server_gsp import graph_store
+from kg.server_http import guarded_protocol
 from kg.server_ld import resource, void
 from kg.server_queries import index, list_queries, saved_query
+from kg.server_service import DEFAULT_ALLOWED
 from kg.server_sparql import sparql_endpoint
 from kg.store import KnowledgeStore
 
@@ -58,12 +61,16 @@ ROUTES = [
 
 def create_app(store_path: Path | str, *, allow_update: bool = False, token: str | None = None,
                timeout: float = 30.0, base: str | None = None, max_body: int = DEFAULT_MAX_BODY,
-               threads: int = 8, cache_mb: float = 64) -> Starlette:
+               threads: int = 8, cache_mb: float = 64, allow_service: tuple[str, ...] | list[str] | None = None,
+               client_timeout: float = DEFAULT_CLIENT_TIMEOUT) -> Starlette:
     """The HTTP app over the store at `store_path` (opened read-only unless `allow_update`).
 
     `base` is the server's public address (e.g. https://chipgraph.example.org/) used for links
     and in the service description; by default each request's own address is used. A read-only
     server keeps up to `cache_mb` MB of answers to repeat (`kg.server_cache`); 0 turns that off.
+    `allow_service` lists the endpoints SERVICE may call (`kg.server_service`; None: Wikidata's
+    only, "none" in the list: no endpoint at all); `client_timeout` bounds how long a client may
+    take to send a request body (and, under `serve`, its headers).
     """
     if allow_update and not token:
         raise KgError("--allow-update needs a token", hint="pass --token or set CHIPGRAPH_TOKEN")
@@ -71,7 +78,7 @@ def create_app(store_path: Path | str, *, allow_update: bool = False, token: str
         base += "/"
     state = State(knowledge=KnowledgeStore(store_path, read_only=not allow_update), saved=load_saved_queries(),
                   allow_update=allow_update, token=token, timeout=timeout, base=base, max_body=max_body,
-                  threads=threads)
+                  threads=threads, allowed_services=allowed_services(allow_service), client_timeout=client_timeout)
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "PUT", "DELETE"],
                              allow_headers=["Authorization", "Content-Type", "Accept"],
                              expose_headers=["Content-Type", "Content-Disposition"], max_age=3600),
@@ -83,6 +90,15 @@ def create_app(store_path: Path | str, *, allow_update: bool = False, token: str
     return app
 
 
+def allowed_services(given: tuple[str, ...] | list[str] | None) -> tuple[str, ...]:
+    """The SERVICE allow-list: the default unless `--allow-service` is given, nothing for "none"."""
+    if not given:
+        return DEFAULT_ALLOWED
+    if any(url.strip().lower() == "none" for url in given):
+        return ()
+    return tuple(dict.fromkeys(url.strip() for url in given))
+
+
 async def _server_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServerError)
     return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
@@ -90,7 +106,8 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 async def _kg_error(request: Request, exc: Exception) -> Response:
     status = 400 if isinstance(exc, QueryError) else 500
-    return PlainTextResponse(str(exc) + "\n", status_code=status)
+    text = " ".join(str(exc).split())  # one line, even when it quotes a value with newlines in it
+    return PlainTextResponse(text + "\n", status_code=status)
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
@@ -110,4 +127,9 @@ def serve(store_path: Path | str, *, host: str = "127.0.0.1", port: int = 8000, 
     app = create_app(store_path, **options)
     mode = "read-write (token required)" if options.get("allow_update") else "read-only"
     print(f"serving {store_path} ({mode}) at http://{host}:{port}/ — SPARQL endpoint /sparql", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    # No access log (it would print every query, and whatever clients put in URLs); uvicorn never
+    # logs headers, so the bearer token cannot reach the logs. Connections beyond
+    # `limit_concurrency` are answered 503 by uvicorn; slow or huge request heads by `guarded_protocol`.
+    seconds = app.state.kg.client_timeout
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, http=guarded_protocol(seconds),
+                timeout_keep_alive=5, limit_concurrency=1024, server_header=False)

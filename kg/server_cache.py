@@ -4,8 +4,9 @@ A read-only server sees the store as it was when it opened it (pyoxigraph's read
 a snapshot; writing the folder from another process meanwhile is not supported), so an answer can
 never go stale while the server runs. Keys are what makes answers differ: path, query string,
 Accept and Host (links and the service description use the request's address). Only complete 200
-answers of at most a sixteenth of the budget are kept; the least recently used go first once the
-byte budget is spent. A server that accepts updates does not cache.
+answers of at most a sixteenth of the budget are kept, counting key, headers and body (a long
+query string with a tiny answer must not slip past the budget); the least recently used go first
+once the byte budget is spent. A server that accepts updates does not cache.
 """
 
 from __future__ import annotations
@@ -59,10 +60,18 @@ class ResponseCache:
         if not bodies or bodies[-1].get("more_body") or any(m["type"] != "http.response.body" for m in bodies):
             return
         body = b"".join(m.get("body", b"") for m in bodies)
-        if len(body) > self.budget // 16:
+        size = _size(key, messages[0], body)
+        if size > self.budget // 16 or key in self.entries:
             return
         self.entries[key] = (messages[0], body)
-        self.used += len(body)
+        self.used += size
         while self.used > self.budget and self.entries:
-            _, (_, dropped) = self.entries.popitem(last=False)
-            self.used -= len(dropped)
+            dropped_key, (start, dropped) = self.entries.popitem(last=False)
+            self.used -= _size(dropped_key, start, dropped)
+
+
+def _size(key: tuple, start: Message, body: bytes) -> int:
+    """What an entry costs: its body, its key (a query string may be far longer than its answer)
+    and headers, plus a fixed overhead, so many tiny answers cannot outgrow the budget either."""
+    return (len(body) + sum(len(part or b"") for part in key)
+            + sum(len(name) + len(value) for name, value in start.get("headers", [])) + 512)

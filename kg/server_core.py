@@ -1,22 +1,23 @@
 """What every part of the HTTP server shares: its state, errors, formats and request helpers.
 
-The server's modules (`server_sparql`, `server_gsp`, `server_queries`, `server_ld`) import from
-here and never from each other, so each can be read on its own; `kg/server.py` lists the routes.
+The server's route modules (`server_sparql`, `server_gsp`, `server_queries`, `server_ld`) import
+from here and from the helpers (`server_service`: the SERVICE allow-list; `server_pool`: the query
+threads; `server_http`: connection limits), never from each other, so each can be read on its own;
+`kg/server.py` lists the routes.
 
 Queries block (pyoxigraph evaluates them in Rust, releasing the GIL), so `State.run` hands them to
 a bounded thread pool and waits at most `timeout` seconds. pyoxigraph cannot cancel a running
 query: after a timeout the client gets 503 at once, the thread finishes in the background and its
 result is dropped. The pool has `threads` workers, so runaway queries can occupy at most that many
-threads; other requests queue behind them and get 503 themselves if they wait past the timeout.
+threads at a time; `kg.server_pool` replaces a thread stuck on an abandoned query, so the others
+go on being answered. Requests queue for a thread and get 503 themselves if they wait past the
+timeout.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
-import queue
-import threading
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -29,11 +30,13 @@ from starlette.responses import HTMLResponse, Response
 
 from kg.namespaces import ID_BASE
 from kg.queries import QueryResult, SavedQuery, shorten_iri, term_to_text
+from kg.server_pool import QueryPool
 from kg.store import KnowledgeStore
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 STATIC = Path(__file__).resolve().parent / "static"
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
+DEFAULT_CLIENT_TIMEOUT = 10.0  # seconds a client may take to send a request's headers, and its body
 
 
 class ServerError(Exception):
@@ -158,31 +161,6 @@ def _quality(offer: Format, ranges: list[tuple[str, float]]) -> float:
 # ------------------------------------------------------------------------------------------------
 
 
-class QueryPool:
-    """`size` daemon worker threads. Unlike ThreadPoolExecutor's, they are not joined at exit, so a
-    query pyoxigraph cannot cancel never keeps a stopped server alive."""
-
-    def __init__(self, size: int) -> None:
-        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
-        for number in range(size):
-            threading.Thread(target=self._work, name=f"kg-query-{number}", daemon=True).start()
-
-    def submit(self, func: Callable[..., Any], *args: Any) -> Future:
-        future: Future = Future()
-        self._jobs.put((future, func, args))
-        return future
-
-    def _work(self) -> None:
-        while True:
-            future, func, args = self._jobs.get()
-            if not future.set_running_or_notify_cancel():  # cancelled (timed out) while queued
-                continue
-            try:
-                future.set_result(func(*args))
-            except BaseException as exc:  # handed to the waiting request
-                future.set_exception(exc)
-
-
 @dataclass
 class State:
     """Everything a request handler needs, kept on `app.state.kg`."""
@@ -195,6 +173,8 @@ class State:
     base: str | None = None
     max_body: int = DEFAULT_MAX_BODY
     threads: int = 8
+    allowed_services: tuple[str, ...] = ()
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT
 
     def __post_init__(self) -> None:
         self.pool = QueryPool(self.threads)
@@ -208,12 +188,14 @@ class State:
 
     async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True) -> Any:
         """`func(*args)` in the query pool; ServerError 503 once it has run `timeout` seconds."""
-        future = asyncio.wrap_future(self.pool.submit(func, *args))
+        job = self.pool.submit(func, *args)
+        future = asyncio.wrap_future(job)
         if not timeout:
             return await future
         try:
             return await asyncio.wait_for(future, self.timeout)
         except asyncio.TimeoutError:
+            self.pool.abandon(job)
             raise ServerError(503, f"the query ran longer than {self.timeout:g} s and was abandoned; "
                                    "narrow it (LIMIT, more specific patterns) or ask for a longer --timeout.") from None
 
@@ -276,18 +258,25 @@ def result_from(native: Any, kind: str) -> QueryResult:
 # ------------------------------------------------------------------------------------------------
 
 
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, or ServerError 413 as soon as it is known to be longer than `limit` bytes."""
+async def read_body(request: Request, limit: int, seconds: float = DEFAULT_CLIENT_TIMEOUT) -> bytes:
+    """The request body, or ServerError 413 as soon as it is known to be longer than `limit` bytes,
+    or 408 when it has not all arrived within `seconds` (a slow client would hold memory and a
+    connection for as long as it liked)."""
     declared = request.headers.get("content-length")
     too_big = ServerError(413, f"the request body is larger than the limit of {limit:,} bytes.")
     if declared and declared.isdigit() and int(declared) > limit:
         raise too_big
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_big
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(seconds):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise too_big
+                chunks.append(chunk)
+    except TimeoutError:
+        raise ServerError(408, f"the request body did not arrive within {seconds:g} s.",
+                          {"Connection": "close"}) from None
     return b"".join(chunks)
 
 

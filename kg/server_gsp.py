@@ -88,7 +88,7 @@ async def _parse_body(request: Request, state: State, target) -> list[ox.Quad]:
     if rdf_format is None:
         raise ServerError(415, f"send RDF with its media type (text/turtle, application/n-triples, application/ld+json, "
                                f"application/rdf+xml, application/n-quads, application/trig), not {kind or 'nothing'}.")
-    body = await read_body(request, state.max_body)
+    body = await read_body(request, state.max_body, state.client_timeout)
     base = target.value if isinstance(target, ox.NamedNode) else state.base_url(request) + "store"
     try:
         quads = list(ox.parse(body, format=rdf_format, base_iri=base))

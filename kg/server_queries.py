@@ -15,8 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import QueryError
-from kg.queries import SavedQuery, run_query, serialize_result
+from kg.queries import SavedQuery, bind_parameters, run_query, serialize_result
 from kg.server_core import EXTENSIONS, HTML, JSON, ServerError, State, answer, negotiate, offers_for
+from kg.server_service import check_services
 
 _RESERVED = ("format", "download")  # query-string names that are not query parameters
 
@@ -64,7 +65,7 @@ async def saved_query(request: Request) -> Response:
     fmt = negotiate(request.headers.get("accept"), offers_for(saved.kind), request.query_params.get("format"))
     if fmt is HTML:
         return await _page(request, state, saved, values)
-    result = await state.run(run_query, state.store, saved, values)  # a QueryError is answered 400
+    result = await state.run(_run, state, saved, values, state.base_url(request))  # QueryError: 400
     download = f"{saved.name}.{EXTENSIONS[fmt.name]}" if "download" in request.query_params else None
     return answer(serialize_result(result, fmt.name), fmt, download=download)
 
@@ -75,13 +76,22 @@ async def _page(request: Request, state: State, saved: SavedQuery, values: dict[
     result, error, status = None, None, 200
     if not missing:
         try:
-            result = await state.run(run_query, state.store, saved, values)
+            result = await state.run(_run, state, saved, values, state.base_url(request))
         except QueryError as exc:
             error, status = str(exc), 400
     downloads = [(f.name, "?" + urlencode({**values, "format": f.name, "download": "1"}))
                  for f in offers_for(saved.kind, html=False)]
     return state.render(request, "query.html", status=status, title=saved.title, query=saved, values=values,
                         result=result, error=error, downloads=downloads, missing=missing)
+
+
+def _run(state: State, saved: SavedQuery, values: dict[str, str], base: str):
+    """Run a saved query in a worker thread, after checking where its SERVICE clauses would call
+    with the parameters bound (`SERVICE ?endpoint` takes the value the request gives)."""
+    if "service" in saved.sparql.lower():
+        check_services(saved.sparql, base + "sparql", state.allowed_services,
+                       bind_parameters(state.store, saved, values))
+    return run_query(state.store, saved, values)
 
 
 _EXAMPLE = """\

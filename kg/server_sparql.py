@@ -24,6 +24,7 @@ from starlette.responses import RedirectResponse, Response
 from kg.queries import QUERY_PREFIXES, clear_entity_cache
 from kg.server_core import (EXTENSIONS, GRAPH_FORMATS, HTML, ServerError, State, answer, decode_utf8, iri_list,
                             media_type, negotiate, offers_for, parse_form, read_body, result_from, group, single)
+from kg.server_service import check_services
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -50,7 +51,7 @@ async def sparql_endpoint(request: Request) -> Response:
     if kind not in (FORM, SPARQL_QUERY, SPARQL_UPDATE):
         raise ServerError(415, f"POST a query or update as {FORM}, {SPARQL_QUERY} or {SPARQL_UPDATE}"
                                + (f", not {kind}." if kind else "; the request has no Content-Type."))
-    text = decode_utf8(await read_body(request, state.max_body), charset)
+    text = decode_utf8(await read_body(request, state.max_body, state.client_timeout), charset)
     if kind == SPARQL_QUERY:
         return await run_query(request, state, text, url_params)
     if kind == SPARQL_UPDATE:
@@ -101,6 +102,7 @@ async def run_query(request: Request, state: State, text: str, params: dict[str,
     fmt = negotiate(request.headers.get("accept"), offers_for(kind), single(params, "format"))
     dataset = Dataset(iri_list(params, "default-graph-uri"), iri_list(params, "named-graph-uri"))
     endpoint = state.base_url(request) + "sparql"
+    check_services(text, endpoint, state.allowed_services)
     native_kind, body = await state.run(execute, state.store, text, dataset.options(has_from), fmt.name, endpoint)
     if offers_for(native_kind) is not offers_for(kind):  # the keyword scan was wrong: negotiate again
         return await run_query(request, state, text, {**params, "format": [negotiate(
@@ -159,6 +161,7 @@ async def run_update(request: Request, state: State, text: str, params: dict[str
     state.check_writer(request)
     using = with_using(text, iri_list(params, "using-graph-uri"), iri_list(params, "using-named-graph-uri"))
     endpoint = state.base_url(request) + "sparql"
+    check_services(text, endpoint, state.allowed_services)
 
     def update() -> None:
         try:
