@@ -20,6 +20,7 @@ from kg.queries import OWL, RDF, RDFS, SKOS, load_saved_queries, run_query, seri
 from kg.server_core import HTML, JSONLD, NTRIPLES, RDFXML, TEMPLATES, TURTLE, ServerError, State, answer, negotiate
 
 LD_QUERIES = load_saved_queries(TEMPLATES / "sparql")
+EXTERNAL = load_saved_queries()["external-entity"]  # what Wikidata says, for entity pages
 DESCRIPTION_FORMATS = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
 VOID_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
 _NAMES = {RDF + "type", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel", OWL + "sameAs"}
@@ -89,6 +90,7 @@ class Page:
     facts: list[Fact]
     incoming: list[Fact]
     names: dict[str, str]
+    external: list[dict] = field(default_factory=list)  # rows of queries/external-entity.rq
 
     def name(self, iri: str) -> str:
         return self.names.get(iri) or shorten_iri(iri)
@@ -140,7 +142,17 @@ def describe(store: ox.Store, iri: str) -> Page | None:
     aliases = sorted({f.value.value for f in out if f.property == SKOS + "altLabel"})
     return Page(iri=iri, title=_title(iri, own, names, types_of.get(iri, []), out), labels=own, aliases=aliases,
                 types=types_of.get(iri, []), same_as=same_as, facts=[f for f in out if f.property not in _NAMES],
-                incoming=[f for (d, _, _), f in facts.items() if d == "in"], names=names)
+                incoming=[f for (d, _, _), f in facts.items() if d == "in"], names=names,
+                external=_external(store, iri))
+
+
+def _external(store: ox.Store, iri: str) -> list[dict]:
+    """Identity and candidate links of an entity, and the facts `kg import-external` cached
+    about its Wikidata item: shown apart from the graph's own facts, marked external."""
+    if not iri.startswith(ID_BASE + "entity/"):
+        return []
+    rows = run_query(store, EXTERNAL, {"entity": iri}).records()
+    return [r for r in rows if r["link"] is not None and r["link"].value != "none"]
 
 
 def _names(rows: list[dict]) -> tuple[dict[str, str], dict[str, dict[str, list[str]]], dict[str, list[str]]]:

@@ -203,3 +203,24 @@ def test_entity_external_marks_links_and_cached_facts(wikidata, store, tmp_path)
         ("candidate", "wd:Q990000003", ""), ("candidate", "wd:Q990000004", "")}
     assert cambricon[0]["item"] == "wd:Q990000003"  # best first
     assert rows(run_query(store.store, query, {"entity": "e:united-states"}))[0]["link"] == "verified"
+
+
+def test_entity_page_shows_the_wikidata_link_and_imported_facts_as_external(wikidata, tmp_path):
+    import httpx
+
+    from tests.sparql_protocol_runner import ServerProcess
+
+    endpoint, _ = wikidata
+    path = tmp_path / "store"
+    knowledge = make_store(path)
+    client = WikidataClient(endpoint=endpoint.url, cache_dir=tmp_path / "cache")
+    import_external(knowledge, client)
+    client.close()
+    del knowledge
+    with ServerProcess(path) as server:
+        page = httpx.get(server.url + "id/entity/nvidia", headers={"Accept": "text/html"}, timeout=30).text
+        plain = httpx.get(server.url + "id/entity/nvidia-h20", headers={"Accept": "text/html"}, timeout=30).text
+    external = page[page.index('id="external"'):]
+    assert "From Wikidata" in page and "verified identity" in external
+    assert "Q182477" in external and "Nasdaq" in external
+    assert 'id="external"' not in plain  # no Wikidata item, nothing external to show
