@@ -23,18 +23,36 @@ Decisions a caller must know:
   changes it. It does not cover the boilerplate lexicon: bump the pipeline version for that.
 * Folders are read recursively in sorted name order; hidden entries (`.git`, `.DS_Store`)
   are skipped; a folder reached twice (symlink loop, folder given twice) is a Problem.
+* Size limits, so one huge input cannot stall a build (extraction costs roughly 10–40 s per
+  MB of Korean text): a .txt/.md/.html file over `MAX_FILE_BYTES` is skipped without being
+  read; an article whose text (after HTML markup is removed, before cleaning) is over
+  `MAX_ARTICLE_BYTES` of UTF-8 is skipped ("article too large"). JSONL files have no file
+  limit; each line's text has the article limit.
+* Overlong lines: a cleaned line over `MAX_LINE_CHARS` characters is cut into several lines,
+  at the last sentence end before the limit, else at the last space, else hard. Kiwi keeps a
+  line without sentence punctuation as one "sentence", and mention finding is slow on very
+  long sentences; the cut bounds that. Offsets stay consistent because the cleaned text is
+  the article's text.
+* Malformed HTML: Python's HTML parser is quadratic on some broken markup, so a page not
+  parsed within `HTML_PARSE_SECONDS` of CPU time is skipped with a Problem (the limit needs
+  SIGVTALRM and the main thread; elsewhere there is none).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as _dt
 import functools
 import hashlib
 import io
 import json
+import math
 import os
 import re
+import signal
+import threading
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -64,6 +82,14 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
 MANIFEST_NAME = "manifest.csv"
 META_KEYS = ("date", "title", "outlet", "url")
 TITLE_MAX_CHARS = 120
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""A .txt/.md/.html file larger than this (8 MB) is skipped without being read."""
+MAX_ARTICLE_BYTES = 2 * 1024 * 1024
+"""An article whose text is larger than this (2 MB of UTF-8, about 700,000 Hangul) is skipped."""
+MAX_LINE_CHARS = 3000
+"""Cleaned lines longer than this are cut into several lines (see the module docstring)."""
+HTML_PARSE_SECONDS = 30.0
+"""An HTML page that cannot be parsed in this much CPU time (malformed markup) is skipped."""
 
 
 # --------------------------------------------------------------------------------------
@@ -412,6 +438,8 @@ _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_END = re.compile(r"[.?!。？！](?=$|[\s\"'”’」』)\]>])")
 _KEY_DROP = re.compile(r"[\W_]+")
+# longer lines are never page chrome, and `^작성자\s*\S.*작성일.*조회` is quadratic on them
+_CHROME_MAX_CHARS = 500
 
 
 def _normalise_unicode(raw: str) -> str:
@@ -482,6 +510,8 @@ def _is_chrome(line: str, bp: Boilerplate) -> bool:
     key = _line_key(line)
     if not key or key in bp.chrome_keys:
         return True
+    if len(line) > _CHROME_MAX_CHARS:  # chrome lines are short; some patterns are quadratic on long ones
+        return False
     return any(pattern.search(line) for pattern in bp.chrome_patterns)
 
 
@@ -495,7 +525,10 @@ def clean_text(raw: str, *, html: bool = False, boilerplate: Boilerplate | None 
     """
     bp = boilerplate or _default_boilerplate()
     if html:
-        raw = _html_extract(raw)[0]
+        try:
+            raw = _html_extract(raw)[0]
+        except InputError:
+            return ""  # markup too malformed to read in time: no text
     seen: set[str] = set()
     lines = []
     for line in _normalise_unicode(raw).split("\n"):
@@ -503,8 +536,31 @@ def clean_text(raw: str, *, html: bool = False, boilerplate: Boilerplate | None 
         if not line or line in seen or _is_chrome(line, bp) or _is_spam(line, bp):
             continue
         seen.add(line)
-        lines.append(line)
+        lines.extend(_split_long_line(line))
     return "\n".join(lines)
+
+
+def _split_long_line(line: str, limit: int = MAX_LINE_CHARS) -> list[str]:
+    """Cut a line longer than `limit` into pieces of at most `limit` characters.
+
+    Each cut is at the last sentence end in the second half of the window (`…했다. 다음`),
+    else at the last space there, else hard at the limit (a line with no spaces at all).
+    """
+    pieces = []
+    while len(line) > limit:
+        window = line[:limit + 1]  # one more, so a sentence end right at the limit is seen
+        ends = [m.end() for m in _SENTENCE_END.finditer(window, limit // 2) if m.end() <= limit]
+        if ends:
+            cut = ends[-1]
+        else:
+            space = window.rfind(" ", limit // 2, limit + 1)
+            cut = space if space > 0 else limit
+        piece, line = line[:cut].strip(), line[cut:].strip()
+        if piece:
+            pieces.append(piece)
+    if line:
+        pieces.append(line)
+    return pieces
 
 
 def _clean_value(value: Any) -> str | None:
@@ -549,6 +605,7 @@ _MAIN_SELECTORS = ('[itemprop="articleBody"]', "article", "main", '[role="main"]
                    "#article-body", ".article-body", ".article_body", "#newsct_article", "#content")
 _HTML_DOC = re.compile(r"\A\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])",
                        re.IGNORECASE | re.DOTALL)
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _HTML_BLOCK_CLOSE = re.compile(r"</(p|div|article|li|h[1-6])\s*>", re.IGNORECASE)
 
 
@@ -559,11 +616,11 @@ def _looks_like_html(text: str) -> bool:
     return text.lstrip().startswith("<") and len(_HTML_BLOCK_CLOSE.findall(text[:_SAMPLE])) >= 2
 
 
-def _meta_content(soup: Any, *names: str) -> str | None:
+def _meta_content(metas: list[Any], *names: str) -> str | None:
     """The `content` of the first `<meta property|name=…>` among `names` that has one."""
     for name in names:
         for attr in ("property", "name", "itemprop"):
-            tag = soup.find("meta", attrs={attr: name})
+            tag = next((t for t in metas if t.get(attr) == name), None)
             if tag is not None and tag.get("content"):
                 return str(tag["content"])
     return None
@@ -571,10 +628,11 @@ def _meta_content(soup: Any, *names: str) -> str | None:
 
 def _html_meta(soup: Any) -> dict[str, str]:
     """Title, date and url from the page head (used only where nothing better is given)."""
+    metas = soup.find_all("meta")  # once: a search per name and attribute would walk the page 18 times
     meta = {
-        "title": _meta_content(soup, "og:title", "twitter:title"),
-        "date": _meta_content(soup, "article:published_time", "datePublished", "pubdate"),
-        "url": _meta_content(soup, "og:url"),
+        "title": _meta_content(metas, "og:title", "twitter:title"),
+        "date": _meta_content(metas, "article:published_time", "datePublished", "pubdate"),
+        "url": _meta_content(metas, "og:url"),
     }
     if not meta["title"] and soup.title is not None:
         meta["title"] = soup.title.get_text(" ")
@@ -593,21 +651,94 @@ def _main_content(soup: Any) -> Any:
     return soup.body or soup
 
 
-def _html_extract(raw: str) -> tuple[str, dict[str, str]]:
-    """HTML → (text with one block element per line, metadata from the head)."""
-    from bs4 import BeautifulSoup
+class _Expired(Exception):
+    """Raised by the `_deadline` timer inside a parse that took too long."""
 
-    soup = BeautifulSoup(raw, "html.parser")
+
+@contextlib.contextmanager
+def _deadline(cpu_seconds: float) -> Iterator[None]:
+    """Raise `_Expired` in the block after `cpu_seconds` of CPU time (not wall time, so a busy
+    machine does not cut a normal page short). Needs the main thread and SIGVTALRM (not on
+    Windows); elsewhere there is no limit. A previous handler and timer are restored.
+    """
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise _Expired()
+
+    started = time.process_time()
+    previous = signal.signal(signal.SIGVTALRM, expire)
+    outer, _ = signal.setitimer(signal.ITIMER_VIRTUAL, cpu_seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_VIRTUAL, 0)
+        signal.signal(signal.SIGVTALRM, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_VIRTUAL, max(outer - (time.process_time() - started), 0.001))
+
+
+def _html_extract(raw: str) -> tuple[str, dict[str, str]]:
+    """HTML → (text with one block element per line, metadata from the head).
+
+    Python's HTML parser needs quadratic time on some malformed markup (thousands of unclosed
+    quotes, tags or comments: a 200 kB file can take minutes), so parsing stops after
+    `HTML_PARSE_SECONDS` with an `InputError`.
+    """
+    try:
+        with _deadline(HTML_PARSE_SECONDS):
+            return _html_parse(raw)
+    except _Expired:
+        raise InputError(f"HTML too malformed to read in {HTML_PARSE_SECONDS:g} s of CPU time "
+                         "(unclosed tags, quotes or comments)") from None
+
+
+def _html_parse(raw: str) -> tuple[str, dict[str, str]]:
+    import warnings
+
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
+
+    raw = _SURROGATES.sub("", raw)  # BeautifulSoup may encode the markup; cleaning drops them anyway
+    with warnings.catch_warnings():  # "<p>a.html</p>"-like input is fine; the warning is noise
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        soup = BeautifulSoup(raw, "html.parser")
     meta = _html_meta(soup)
     for tag in soup.find_all(_DROP_TAGS):
         tag.decompose()
-    root = _main_content(soup)
-    for br in root.find_all("br"):
-        br.replace_with("\n")
-    for block in root.find_all(_BLOCK_TAGS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    return root.get_text(), meta
+    return _block_text(_main_content(soup)), meta
+
+
+def _block_text(root: Any) -> str:
+    """The text of `root` with a line break around each block element and at each `<br>`.
+
+    One iterative pass: inserting "\n" nodes into the tree instead costs O(siblings) per
+    insert (quadratic on a page of thousands of rows), and recursion would overflow on deeply
+    nested tag soup. Strings count as in `get_text()` (text and CDATA; no comments).
+    """
+    from bs4 import Tag
+
+    kinds = root.interesting_string_types  # a set of classes in bs4 4.13+, one class before
+    kinds = tuple(kinds) if isinstance(kinds, (set, frozenset, list, tuple)) else (kinds,)
+    end = object()  # marks the end of a block element on the stack
+    parts: list[str] = []
+    stack: list[Any] = [root]
+    while stack:
+        node = stack.pop()
+        if node is end:
+            parts.append("\n")
+        elif isinstance(node, Tag):
+            if node.name == "br":
+                parts.append("\n")
+                continue
+            if node.name in _BLOCK_TAGS and node is not root:
+                parts.append("\n")
+                stack.append(end)
+            stack.extend(reversed(node.contents))
+        elif type(node) in kinds:
+            parts.append(str(node))
+    return "".join(parts)
 
 
 # --------------------------------------------------------------------------------------
@@ -840,10 +971,19 @@ def _build(identifier: str, raw: str, source: str, layers: list[tuple[str, dict[
     file, front matter included), defaulting to `raw`.
     """
     if html:
-        raw_body, html_meta = _html_extract(raw)
+        try:
+            raw_body, html_meta = _html_extract(raw)
+        except InputError as exc:
+            yield Problem(source, _reason(exc), "skipped")
+            return
         layers = [*layers, (f"{source} (HTML meta)", html_meta)]
     else:
         raw_body = raw
+    size = _utf8_size(raw_body)
+    if size > MAX_ARTICLE_BYTES:
+        yield Problem(source, f"article too large ({_megabytes(size)} of text > {_megabytes(MAX_ARTICLE_BYTES)} limit)",
+                      "skipped")
+        return
     meta, problems = _resolve_meta(identifier, layers)
     yield from problems
     title, text = _split_title(clean_text(raw_body), meta["title"])
@@ -859,6 +999,18 @@ def _build(identifier: str, raw: str, source: str, layers: list[tuple[str, dict[
     state.texts[text_key] = (identifier, source)
     state.ids[identifier] = source
     yield Article(identifier=identifier, text=text, source=source, content_hash=_content_hash(raw if hashed is None else hashed, meta), **meta)
+
+
+def _utf8_size(text: str) -> int:
+    """Bytes of `text` in UTF-8, without encoding it when it is clearly small."""
+    if 4 * len(text) <= MAX_ARTICLE_BYTES:
+        return len(text)  # a lower bound that is already under the limit; exactness not needed
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _megabytes(size: int) -> str:
+    """Size in MB rounded up to a tenth, so a size just over a limit never prints as the limit."""
+    return f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f} MB"
 
 
 def _duplicate_id(identifier: str, source: str, state: _State) -> Problem | None:
@@ -882,6 +1034,14 @@ def _file_articles(path: Path, state: _State) -> Iterator[Article | Problem]:
     duplicate = _duplicate_id(path.stem, source, state)
     if duplicate:
         yield duplicate
+        return
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Problem(source, _reason(exc), "skipped")
+        return
+    if size > MAX_FILE_BYTES:
+        yield Problem(source, f"file too large ({_megabytes(size)} > {_megabytes(MAX_FILE_BYTES)} limit)", "skipped")
         return
     raw = _read_text(path)
     if isinstance(raw, Problem):

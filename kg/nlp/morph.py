@@ -15,6 +15,8 @@ from typing import Iterable
 _GLUED_END = re.compile(r"(?<=[다요죠음함]\.)(?=[가-힣A-Za-z0-9\[(]|['‘“\"][가-힣A-Za-z])"
                         r"|(?<=[다요죠]\.) (?=['‘“\"][가-힣A-Za-z])")
 _NAME_WORD = re.compile(r"^[가-힣A-Za-z0-9]{2,}$")
+# Kiwi raises UnicodeDecodeError on lone surrogates; U+FFFD keeps the length, so offsets hold
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +52,14 @@ class Analyzer:
 
     def tokenize(self, text: str) -> list[Token]:
         """Morphemes of a text, offsets relative to it (used by the benchmark's baseline too)."""
-        return [Token(t.form, t.tag, t.start, t.end) for t in self._kiwi.tokenize(text)]
+        tokens = self._kiwi.tokenize(_SURROGATE.sub("\ufffd", text))
+        return [Token(t.form, t.tag, t.start, t.end) for t in tokens]
 
     def sentences(self, text: str) -> list[Sentence]:
         """Split an article into sentences with morphemes, offsets into `text`."""
         result: list[Sentence] = []
         for chunk_start, chunk in _chunks(text):
-            for sent in self._kiwi.split_into_sents(chunk, return_tokens=True):
+            for sent in self._kiwi.split_into_sents(_SURROGATE.sub("\ufffd", chunk), return_tokens=True):
                 start, end = _strip_span(chunk, sent.start, sent.end)
                 if start >= end:
                     continue
