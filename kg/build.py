@@ -1,25 +1,42 @@
 """Build the knowledge graph: read articles, extract, write one named graph per article.
 
 A build is incremental: an article whose content hash and pipeline version match what the
-store holds is skipped; a changed one has its graph replaced in one transaction. Problems with
-single inputs are collected and reported, never fatal to the rest.
+store holds is skipped; a changed one has its graph replaced. Problems with single inputs are
+collected and reported, never fatal to the rest.
+
+Where extraction runs (`executor`): in this process (`serial`), in `jobs` worker processes
+(`processes`, the default when jobs > 1), or on a Dask cluster (`dask`, see `kg.parallel`).
+Whatever the executor, only this process writes the store, and every article is replaced
+atomically: the writer batches several articles into one SPARQL update (one transaction), so
+a build killed at any point leaves each article's graph in its old or its new version.
+
+The one exception is the Dask executor loading N-Quads shards into a *fresh* store (no article
+graphs yet): that uses Oxigraph's bulk loader, which is not transactional. A marker in the
+build-state graph is set while it runs; a build that finds the marker still set (the previous
+one was killed) rebuilds every article instead of trusting the stored hashes.
 """
 
 from __future__ import annotations
 
+import itertools
+import shutil
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
-from kg.extract import extract
-from kg.graph import article_quads, pipeline_version
+from kg.graph import pipeline_version
 from kg.ingest import Article, Problem, iter_articles
 from kg.namespaces import article_iri
+from kg.parallel import ArticleResult
 from kg.resources import lexicon_dir, ontology_dir
 from kg.store import KnowledgeStore
 
 Progress = Callable[[Article | Problem], None]
+EXECUTORS = ("serial", "processes", "dask")
+BULK_LOAD_STATE = "https://w3id.org/chipgraph/graph/bulk-load"
+SHARD_PATTERN = "part-{:05d}.nq"
 
 
 @dataclass
@@ -33,11 +50,14 @@ class BuildReport:
     relations: int = 0
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    executor: str = "serial"
+    shards: list[Path] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        """0: every input built; 2: some skipped (each said); 1: nothing could be done."""
-        if not self.problems:
+        """0: every input built (problems that only cost metadata, such as a bad date, are still
+        reported); 2: some inputs skipped (each said); 1: nothing could be done."""
+        if all(p.action.startswith("built") for p in self.problems):
             return 0
         return 2 if self.built or self.unchanged else 1
 
@@ -48,26 +68,64 @@ def current_pipeline_version() -> str:
 
 
 def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence: float = 0.0,
-          prune: bool = False, force: bool = False, progress: Progress | None = None) -> BuildReport:
-    """Build (or update) the store from the given files and folders."""
+          prune: bool = False, force: bool = False, progress: Progress | None = None,
+          jobs: int = 1, executor: str | None = None, scheduler: str | None = None,
+          client: Any = None, output_shards: Path | str | None = None, load: bool = True,
+          partition: int = 64, min_parallel: int = 48) -> BuildReport:
+    """Build (or update) the store from the given files and folders.
+
+    `jobs`: worker processes for extraction (1: in this process). `executor`: `serial`,
+    `processes` or `dask` (default: `processes` when jobs > 1). With fewer than `min_parallel`
+    articles to build, a process pool is not worth starting and extraction stays in-process.
+    Dask: `client` (an existing `distributed.Client`) or `scheduler` (an address; neither: a
+    LocalCluster of `jobs` workers); one task and one N-Quads shard per `partition` articles;
+    shards go to `output_shards` when given, and `load=False` leaves the store's article graphs
+    alone (the shards are for another triple store).
+    """
     started = time.perf_counter()
-    report = BuildReport()
+    executor = executor or ("processes" if jobs > 1 else "serial")
+    if executor not in EXECUTORS:
+        from kg.errors import KgError
+
+        raise KgError(f"unknown executor '{executor}'", hint="use " + ", ".join(EXECUTORS))
+    if not load and output_shards is None:
+        from kg.errors import KgError
+
+        raise KgError("nothing to do with the results", hint="give --output-shards DIR, or load into the store")
+    report = BuildReport(executor=executor)
     store.sync_reference()
     version = current_pipeline_version()
     states = store.article_states()
+    interrupted = store._state(BULK_LOAD_STATE) == "loading"
+    if interrupted:  # a bulk load was killed half-way: trust no stored hash, replace every graph
+        force = True
     seen: set[str] = set()
-    for item in iter_articles(paths):
-        if progress:
-            progress(item)
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            continue
-        iri = article_iri(item.identifier)
-        seen.add(iri)
-        if not force and states.get(iri) == (item.content_hash, version):
-            report.unchanged += 1
-            continue
-        _build_one(item, iri, store, version, min_confidence, report)
+
+    def changed() -> Iterator[Article]:
+        for item in iter_articles(paths):
+            if progress:
+                progress(item)
+            if isinstance(item, Problem):
+                report.problems.append(item)
+                continue
+            iri = article_iri(item.identifier)
+            seen.add(iri)
+            if not force and states.get(iri) == (item.content_hash, version):
+                report.unchanged += 1
+                continue
+            yield item
+
+    if executor == "dask":
+        _build_dask(changed(), store, version, min_confidence, report, scheduler=scheduler, client=client,
+                    jobs=jobs, output_shards=output_shards, load=load, partition=partition,
+                    fresh=not states and not interrupted)
+    else:
+        writer = GraphWriter(store, report)
+        for result in _extract_local(changed(), version, min_confidence, executor, jobs, min_parallel):
+            writer.add(result)
+        writer.flush()
+    if interrupted and load:
+        store.replace_graph_state(BULK_LOAD_STATE, "done")
     if prune:
         for iri in sorted(set(states) - seen):
             store.remove_graph(iri)
@@ -77,11 +135,119 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     return report
 
 
-def _build_one(article: Article, iri: str, store: KnowledgeStore, version: str,
-               min_confidence: float, report: BuildReport) -> None:
-    extraction = extract(article)
-    quads = article_quads(extraction, pipeline_version=version, min_confidence=min_confidence)
-    store.replace_graph(iri, quads)
+def _extract_local(articles: Iterator[Article], version: str, min_confidence: float, executor: str,
+                   jobs: int, min_parallel: int) -> Iterator[ArticleResult]:
+    from kg import parallel
+
+    if executor == "processes" and jobs > 1:
+        head = list(itertools.islice(articles, min_parallel))
+        if len(head) >= min_parallel:
+            yield from parallel.run_processes(itertools.chain(head, articles), version, min_confidence, jobs=jobs)
+            return
+        articles = iter(head)
+    yield from parallel.run_serial(articles, version, min_confidence)
+
+
+class GraphWriter:
+    """Replaces article graphs in batches: one SPARQL update (one transaction) per batch."""
+
+    def __init__(self, store: KnowledgeStore, report: BuildReport, *, batch_articles: int = 64,
+                 batch_triples: int = 40_000) -> None:
+        self.store, self.report = store, report
+        self.batch_articles, self.batch_triples = batch_articles, batch_triples
+        self.pending: list[ArticleResult] = []
+        self.triples = 0
+
+    def add(self, result: ArticleResult) -> None:
+        self.pending.append(result)
+        self.triples += len(result.triples)
+        if len(self.pending) >= self.batch_articles or self.triples >= self.batch_triples:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        operations = []
+        for result in self.pending:
+            node = f"<{result.iri}>"
+            operations.append(f"DROP SILENT GRAPH {node}")
+            if result.triples:
+                operations.append(f"INSERT DATA {{ GRAPH {node} {{\n" + " .\n".join(result.triples) + " .\n} }")
+        self.store.store.update(" ;\n".join(operations))
+        for result in self.pending:
+            _count(self.report, result)
+        self.pending, self.triples = [], 0
+
+
+def _count(report: BuildReport, result: ArticleResult) -> None:
     report.built += 1
-    report.actions += sum(1 for a in extraction.actions if a.confidence >= min_confidence)
-    report.relations += sum(1 for r in extraction.relations if r.confidence >= min_confidence)
+    report.actions += result.actions
+    report.relations += result.relations
+
+
+def _build_dask(articles: Iterator[Article], store: KnowledgeStore, version: str, min_confidence: float,
+                report: BuildReport, *, scheduler: str | None, client: Any, jobs: int,
+                output_shards: Path | str | None, load: bool, partition: int, fresh: bool) -> None:
+    """Extraction on Dask; shards written in order; the store loaded in bulk (fresh) or per article."""
+    from pyoxigraph import RdfFormat
+
+    from kg import parallel
+
+    own_client = client is None
+    if own_client:
+        client = parallel.dask_client(scheduler, workers=jobs if jobs > 1 else None)
+    temporary = None
+    if output_shards is not None:
+        folder = Path(output_shards)
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("part-*.nq"):
+            old.unlink()
+        write_reference_shard(store, folder / "reference.nq")
+    elif load and fresh:
+        folder = temporary = Path(tempfile.mkdtemp(prefix="kg-shards-"))
+    else:
+        folder = None
+    bulk = load and fresh
+    writer = GraphWriter(store, report) if load and not bulk else None
+    try:
+        if bulk:
+            store.replace_graph_state(BULK_LOAD_STATE, "loading")
+        results = parallel.run_dask(articles, version, min_confidence, client=client, partition=partition)
+        for number, batch in enumerate(results):
+            shard = None
+            if folder is not None:
+                shard = folder / SHARD_PATTERN.format(number)
+                with shard.open("w", encoding="utf-8") as handle:
+                    handle.writelines(r.nquads() for r in batch)
+                if temporary is None:
+                    report.shards.append(shard)
+            if bulk:
+                store.store.bulk_load(path=str(shard), format=RdfFormat.N_QUADS)
+                for result in batch:
+                    _count(report, result)
+            elif writer is not None:
+                for result in batch:
+                    writer.add(result)
+            else:
+                for result in batch:
+                    _count(report, result)
+        if writer is not None:
+            writer.flush()
+        if bulk:
+            store.flush()
+            store.replace_graph_state(BULK_LOAD_STATE, "done")
+    finally:
+        if own_client:
+            parallel.close_client(client)
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
+
+
+def write_reference_shard(store: KnowledgeStore, path: Path) -> None:
+    """The ontology and reference graphs as N-Quads, for loading the shards into another store."""
+    from pyoxigraph import RdfFormat, serialize
+
+    from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
+
+    quads = [*store.quads(str(ONTOLOGY_GRAPH)), *store.quads(str(REFERENCE_GRAPH))]
+    path.write_bytes(serialize(quads, format=RdfFormat.N_QUADS) or b"")

@@ -37,13 +37,36 @@ def build(
              f"default {SETTINGS['min_confidence'].default}]")] = None,
     prune: Annotated[bool, typer.Option(help="Remove graphs of articles no longer among the inputs")] = False,
     force: Annotated[bool, typer.Option(help="Rebuild every article, changed or not")] = False,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for extraction [default: every core]")] = None,
+    executor: Annotated[str, typer.Option(
+        help="Where extraction runs: auto (processes when --jobs > 1), serial, processes, dask")] = "auto",
+    scheduler: Annotated[Optional[str], typer.Option(
+        help="Dask scheduler address (tcp://host:8786); default: a LocalCluster of --jobs workers")] = None,
+    output_shards: Annotated[Optional[Path], typer.Option(
+        help="Dask: also write the built article graphs as N-Quads shards (part-NNNNN.nq, reference.nq) here")] = None,
+    load: Annotated[bool, typer.Option(
+        help="Load the results into the store (--no-load: only write --output-shards)")] = True,
+    partition: Annotated[int, typer.Option(min=1, help="Dask: articles per task and per shard")] = 64,
 ) -> None:
     """Build or update the graph from articles (.txt, .md, .html, .jsonl; manifest.csv)."""
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from kg.build import EXECUTORS
     from kg.build import build as run_build
     from kg.ingest import Problem
+    from kg.parallel import default_jobs
     from kg.store import KnowledgeStore
+
+    if executor != "auto" and executor not in EXECUTORS:
+        raise KgError(f"unknown executor '{executor}'", hint="use auto, " + ", ".join(EXECUTORS))
+    if scheduler and executor != "dask":
+        raise KgError("--scheduler needs --executor dask")
+    if output_shards is not None and executor != "dask":
+        raise KgError("--output-shards needs --executor dask")
+    if not load and output_shards is None:
+        raise KgError("--no-load without --output-shards would throw the results away")
 
     inputs = paths or [_default_seeds()]
     threshold = default_min_confidence() if min_confidence is None else min_confidence
@@ -53,15 +76,19 @@ def build(
         task = bar.add_task("building", total=None)
 
         def tick(item):
-            if isinstance(item, Problem):
-                err.print(f"[yellow]skipped[/yellow] {item.source}: {item.message} — {item.action}",
-                          highlight=False)
+            if isinstance(item, Problem):  # file names and messages are text, not Rich markup
+                err.print(f"[yellow]problem[/yellow] {escape(item.source)}: {escape(item.message)} — "
+                          f"{escape(item.action)}", highlight=False)
             bar.advance(task)
 
-        report = run_build(inputs, knowledge, min_confidence=threshold, prune=prune, force=force, progress=tick)
+        report = run_build(inputs, knowledge, min_confidence=threshold, prune=prune, force=force, progress=tick,
+                           jobs=jobs or default_jobs(), executor=None if executor == "auto" else executor,
+                           scheduler=scheduler, output_shards=output_shards, load=load, partition=partition)
     err.print(f"built {report.built}, unchanged {report.unchanged}, removed {report.removed}, "
               f"problems {len(report.problems)}; {report.actions} actions, {report.relations} relations "
               f"in {report.seconds:.1f}s → {knowledge.path}", highlight=False)
+    if report.shards:
+        err.print(f"wrote {len(report.shards)} N-Quads shards and reference.nq to {output_shards}", highlight=False)
     raise typer.Exit(report.exit_code)
 
 
@@ -268,8 +295,8 @@ def serve(
         help="Memory for repeating answers of a read-only server, in MB (0: off)")] = 64,
     allow_service: Annotated[Optional[list[str]], typer.Option(
         "--allow-service", metavar="URL",
-        help="Endpoint a query's SERVICE may call (repeatable; 'none': no endpoint)  "
-             "[default: https://query.wikidata.org/sparql]")] = None,
+        help="Endpoint a query's SERVICE may call, repeatable; 'none' for no endpoint "
+             "(default: only https://query.wikidata.org/sparql)")] = None,
     client_timeout: Annotated[float, typer.Option(
         help="Seconds a client may take to send a request's headers, and its body (else 408)")] = 10.0,
 ) -> None:

@@ -112,3 +112,13 @@ def test_jsonl_articles_get_their_ids_and_dates(tmp_path):
         SELECT ?d ?o ?p WHERE { GRAPH ?g { ?g dcterms:date ?d ; cg:outlet ?o . ?a cg:percent ?p } }"""))
     assert [(r["d"].value, r["o"].value.rsplit("/", 1)[-1], r["p"].value) for r in rows] == \
         [("2025-04-16", "yonhap", "-6.3")]
+
+
+def test_an_article_built_without_its_bad_date_still_exits_0(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,date\na.txt,2024-13-45\n", encoding="utf-8")
+    report = build([folder], KnowledgeStore(tmp_path / "store"))
+    assert report.built == 1 and [p.action for p in report.problems] == ["built without date"]
+    assert report.exit_code == 0

@@ -343,8 +343,6 @@ def test_cli_all_good_exits_0_and_again_0_when_unchanged(tmp_path):
     assert _article_ids(store) == {"a", "b", "c"}
 
 
-@pytest.mark.xfail(reason="kg/cli.py prints Problem text as Rich markup: '[abc]' vanishes, '[/' crashes",
-                   strict=False)
 def test_cli_file_names_with_brackets_are_printed_verbatim(tmp_path):
     folder = tmp_path / "in"
     (folder / "a[").mkdir(parents=True)

@@ -1,0 +1,165 @@
+"""Build throughput and peak memory at several corpus sizes, per executor; query latency.
+
+For each size: a synthetic corpus (seed sentences recombined under new ids and dates, as in
+`bench/build_bench.py`, fixed random seed), then, each in its own process tree whose summed RSS
+is sampled every 0.1 s: kiwipiepy tokenising the same text alone (one core), `kg build` on one
+core, on every core (`--jobs`), and on a Dask LocalCluster; finally a no-change rebuild. With
+`--queries`, every saved query runs `--repeat` times against the largest size's graph (built
+by the last executor listed) and p50/p99 latencies are printed. Prints Markdown for BENCHMARKS.md.
+
+    python bench/scale_bench.py --sizes 1000 10000 --executors serial processes dask
+    python bench/scale_bench.py --sizes 50000 --executors processes --queries
+    python bench/scale_bench.py --queries-only STORE --repeat 5 --query-limit 20
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.build_bench import TOKENIZE, make_corpus, seed_sentences  # noqa: E402
+
+BUILD = """
+import sys
+from kg.build import build
+from kg.store import KnowledgeStore
+if __name__ == "__main__":
+    executor, jobs = sys.argv[3], int(sys.argv[4])
+    report = build([sys.argv[1]], KnowledgeStore(sys.argv[2]), executor=executor, jobs=jobs)
+    print(report.built, report.unchanged, report.actions, len(report.problems))
+"""
+
+QUERY = """
+import json, sys, time
+from kg.queries import load_saved_queries, run_query
+from kg.store import KnowledgeStore
+store = KnowledgeStore(sys.argv[1], read_only=True).store
+saved = load_saved_queries()[sys.argv[2]]
+params = {p.name: "nvidia" for p in saved.parameters if not p.default}  # entities-search needs q
+times = []
+for _ in range(int(sys.argv[3]) + 1):  # the first run warms up and is not counted
+    t = time.perf_counter()
+    result = run_query(store, saved, params)
+    times.append(time.perf_counter() - t)
+    rows = len(result.rows) if result.rows is not None else len(result.triples or [])
+    print(json.dumps([times[1:], rows]), flush=True)
+"""
+
+
+def query_latency(store: Path, repeat: int, limit: float) -> None:
+    """Each saved query in its own process, `repeat` timed runs, at most `limit` seconds in all."""
+    from kg.queries import load_saved_queries
+
+    print(f"\n| query | rows | runs | p50 (ms) | p99 (ms) |\n| --- | ---: | ---: | ---: | ---: |")
+    for name in load_saved_queries():
+        try:
+            done = subprocess.run([sys.executable, "-c", QUERY, str(store), name, str(repeat)], cwd=ROOT,
+                                  capture_output=True, text=True, timeout=limit)
+            lines = done.stdout.split()
+        except subprocess.TimeoutExpired as exc:
+            out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+            runs = max(0, len(out.splitlines()) - 1)
+            print(f"| {name} | | {runs} | over {limit:.0f} s | |", flush=True)
+            continue
+        if not done.stdout.strip():
+            print(f"| {name} | | 0 | failed: {(done.stderr.strip().splitlines() or [''])[-1][:80]} | |", flush=True)
+            continue
+        times, rows = json.loads(done.stdout.strip().splitlines()[-1])
+        times.sort()
+        p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
+        print(f"| {name} | {rows} | {len(times)} | {1000 * statistics.median(times):.1f} | {1000 * p99:.1f} |",
+              flush=True)
+
+
+def measure(code: str, *args: str) -> tuple[float, float, float, str]:
+    """Wall seconds, peak summed RSS of the process tree (MiB), peak of one process (MiB), stdout."""
+    import psutil
+
+    started = time.perf_counter()
+    out = tempfile.TemporaryFile()
+    child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, cwd=ROOT)
+    root = psutil.Process(child.pid)
+    peak_tree = peak_one = 0
+    while child.poll() is None:
+        try:
+            procs = [root, *root.children(recursive=True)]
+            rss = []
+            for p in procs:
+                try:
+                    rss.append(p.memory_info().rss)
+                except psutil.Error:
+                    pass
+            peak_tree = max(peak_tree, sum(rss))
+            peak_one = max(peak_one, max(rss, default=0))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
+    elapsed = time.perf_counter() - started
+    if child.returncode != 0:
+        raise SystemExit(f"benchmark child failed with status {child.returncode}")
+    out.seek(0)
+    return elapsed, peak_tree / 2**20, peak_one / 2**20, out.read().decode().strip()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--executors", nargs="+", default=["serial", "processes", "dask"])
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--no-tokenise", action="store_true", help="skip the tokenise-only run")
+    parser.add_argument("--queries", action="store_true", help="query latency on the largest graph")
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--query-limit", type=float, default=60.0, help="seconds per query, all runs")
+    parser.add_argument("--queries-only", type=Path, help="only time the saved queries on this store")
+    parser.add_argument("--keep", type=Path, help="keep corpora and stores under this folder")
+    args = parser.parse_args()
+    if args.queries_only:
+        query_latency(args.queries_only, args.repeat, args.query_limit)
+        return
+    sentences = seed_sentences()
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="kg-scale-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    store = None
+    for n in args.sizes:
+        corpus = workdir / f"corpus-{n}.jsonl"
+        chars = make_corpus(corpus, n, sentences)
+        print(f"corpus: {n} articles, {chars:,} characters", file=sys.stderr, flush=True)
+        if not args.no_tokenise:
+            s, tree, one, _ = measure(TOKENIZE, str(corpus))
+            rows.append((n, "kiwipiepy tokenise only (1 core)", s, tree, one))
+            print(rows[-1], file=sys.stderr, flush=True)
+        for executor in args.executors:
+            jobs = 1 if executor == "serial" else args.jobs
+            store = workdir / f"store-{n}-{executor}"
+            s, tree, one, printed = measure(BUILD, str(corpus), str(store), executor, str(jobs))
+            label = {"serial": "kg build --jobs 1", "processes": f"kg build --jobs {jobs}",
+                     "dask": f"kg build --executor dask (LocalCluster, {jobs} workers)"}[executor]
+            rows.append((n, label, s, tree, one))
+            print(rows[-1], printed, file=sys.stderr, flush=True)
+        s, tree, one, printed = measure(BUILD, str(corpus), str(store), "processes", str(args.jobs))
+        rows.append((n, "kg build again, nothing changed", s, tree, one))
+        print(rows[-1], printed, file=sys.stderr, flush=True)
+    print("| articles | run | seconds | articles/s | ms/article | peak RSS, all processes (MiB) | largest process (MiB) |")
+    print("| ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    for n, label, s, tree, one in rows:
+        print(f"| {n:,} | {label} | {s:.1f} | {n / s:.1f} | {1000 * s / n:.1f} | {tree:.0f} | {one:.0f} |")
+    if args.queries and store is not None:
+        print(f"\nSaved queries on the {args.sizes[-1]:,}-article graph ({store.name}), {args.repeat} runs "
+              f"each after a warm-up, at most {args.query_limit:.0f} s per query:")
+        query_latency(store, args.repeat, args.query_limit)
+    print(f"\n(work folder: {workdir})", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
