@@ -60,12 +60,11 @@ def query_latency(store: Path, repeat: int, limit: float) -> None:
     """Each saved query in its own process, `repeat` timed runs, at most `limit` seconds in all."""
     from kg.queries import load_saved_queries
 
-    print(f"\n| query | rows | runs | p50 (ms) | p99 (ms) |\n| --- | ---: | ---: | ---: | ---: |")
+    print("\n| query | rows | runs | p50 (ms) | p99 (ms) |\n| --- | ---: | ---: | ---: | ---: |")
     for name in load_saved_queries():
         try:
             done = subprocess.run([sys.executable, "-c", QUERY, str(store), name, str(repeat)], cwd=ROOT,
                                   capture_output=True, text=True, timeout=limit)
-            lines = done.stdout.split()
         except subprocess.TimeoutExpired as exc:
             out = exc.stdout.decode() if isinstance(exc.stdout, bytes) else (exc.stdout or "")
             runs = max(0, len(out.splitlines()) - 1)

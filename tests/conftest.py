@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,26 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
+
+
+def _wikidata_servers():
+    """tests/fixtures/wikidata/servers.py: a local Wikidata stand-in (endpoint + search API)."""
+    spec = importlib.util.spec_from_file_location("kg_wikidata_fixture", ROOT / "tests/fixtures/wikidata/servers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+WIKIDATA_SERVERS = _wikidata_servers()
+
+
+@pytest.fixture(scope="module")
+def wikidata():
+    """The local Wikidata SPARQL endpoint and wbsearchentities API, on free 127.0.0.1 ports."""
+    endpoint, api = WIKIDATA_SERVERS.SparqlEndpoint(), WIKIDATA_SERVERS.SearchApi()
+    yield endpoint, api
+    endpoint.stop()
+    api.stop()
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ The search API and the SPARQL endpoint are real servers on free 127.0.0.1 ports
 from __future__ import annotations
 
 import csv
-import importlib.util
 import re
 from pathlib import Path
 
@@ -23,14 +22,13 @@ from kg.link_http import LinkError, WikidataClient
 from kg.link_review import apply_decisions, decide
 from kg.namespaces import REFERENCE_GRAPH
 from kg.store import KnowledgeStore
+from tests.conftest import WIKIDATA_SERVERS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata"
 E = "https://w3id.org/chipgraph/id/entity/"
 WD = "http://www.wikidata.org/entity/"
 
-_spec = importlib.util.spec_from_file_location("kg_wikidata_fixture", FIXTURE / "servers.py")
-servers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(servers)
+servers = WIKIDATA_SERVERS
 
 REFERENCE = """
 @prefix cg: <https://w3id.org/chipgraph/ontology#> .
@@ -51,14 +49,6 @@ e:nvidia-h20 a cg:Chip ; rdfs:label "H20"@ko, "Nvidia H20"@en .
 e:nvidia cg:develops e:nvidia-h20 .
 e:nowhere a cg:Firm ; rdfs:label "없는회사"@ko, "Nowhere Corp"@en .
 """
-
-
-@pytest.fixture(scope="module")
-def wikidata():
-    endpoint, api = servers.SparqlEndpoint(), servers.SearchApi()
-    yield endpoint, api
-    endpoint.stop()
-    api.stop()
 
 
 def small_store(text: str = REFERENCE) -> KnowledgeStore:

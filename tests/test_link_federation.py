@@ -5,7 +5,6 @@ All against the local Wikidata stand-ins of `tests/fixtures/wikidata/` (free 127
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,11 +23,10 @@ from kg.link_http import WikidataClient
 from kg.namespaces import REFERENCE_GRAPH
 from kg.queries import load_saved_queries, run_query, term_to_text
 from kg.store import KnowledgeStore
+from tests.conftest import WIKIDATA_SERVERS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata"
-_spec = importlib.util.spec_from_file_location("kg_wikidata_fixture_fed", FIXTURE / "servers.py")
-servers = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(servers)
+servers = WIKIDATA_SERVERS
 VOID = Namespace("http://rdfs.org/ns/void#")
 
 DATA = """
@@ -56,14 +54,6 @@ act:0000000000000002 a cg:ExportControl ; cg:target e:google .
 act:0000000000000003 a cg:ExportControl ; cg:target e:cambricon .
 """
 ARTICLE = "https://w3id.org/chipgraph/id/article/test_0001"
-
-
-@pytest.fixture(scope="module")
-def wikidata():
-    endpoint, api = servers.SparqlEndpoint(), servers.SearchApi()
-    yield endpoint, api
-    endpoint.stop()
-    api.stop()
 
 
 def make_store(path: Path) -> KnowledgeStore:

@@ -10,7 +10,6 @@ dates, punctuation and invisible characters, which reaches deep into the extract
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
