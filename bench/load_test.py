@@ -26,8 +26,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,13 +35,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from server_bench import free_port, start, stop  # noqa: E402  (the same server helpers)
 JSON = "application/sparql-results+json"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def rss_mb(pid: int) -> float:
@@ -170,28 +165,7 @@ async def load(port: int, pid: int, mix: list[bytes], clients: int, seconds: flo
 def start_server(store: Path, port: int, *args: str) -> subprocess.Popen:
     command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", str(store),
                "--port", str(port), *args]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"kg serve exited: {process.stderr.read().decode()}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", timeout=1).read()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    stop_server(process)
-    raise RuntimeError("kg serve did not answer within 30 s")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.kill(process.pid, signal.SIGINT)
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            os.kill(process.pid, signal.SIGKILL)
-            process.wait()
+    return start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D")
 
 
 def run(store: Path, *, clients: int = 64, seconds: float = 60.0, server_args: tuple[str, ...] = ()) -> dict:
@@ -202,7 +176,7 @@ def run(store: Path, *, clients: int = 64, seconds: float = 60.0, server_args: t
         mix = request_mix(port)
         return asyncio.run(load(port, process.pid, mix, clients, seconds)) | {"distinct_requests": len(set(mix))}
     finally:
-        stop_server(process)
+        stop(process)
 
 
 def main() -> None:
