@@ -97,15 +97,43 @@ class SentenceContext:
         self.mentions = mentions
         self.gaz = gaz
         self.rules = rules()
-        self.dates = [_shift(d, sentence.start) for d in find_dates(sentence.text, article_date)
-                      if not self._comparison(sentence.text[d.end:d.end + 8])]
-        self.quantities = [_shift(q, sentence.start) for q in find_quantities(sentence.text)]
-        self.periods = find_periods(sentence.text)
-        self.clauses = self._clauses()
-        self.cues = _effective_cues(sentence, mentions)
-        self.chip_proxies = self._chip_proxies()
-        self.titles = self._title_firms()
-        self.quoted = self._quoted_spans()
+        self.article_date = article_date
+
+    # Most sentences announce no action: what only actions need is worked out on first use.
+
+    @functools.cached_property
+    def dates(self) -> list[DateMention]:
+        text = self.sentence.text
+        return [_shift(d, self.sentence.start) for d in find_dates(text, self.article_date)
+                if not self._comparison(text[d.end:d.end + 8])]
+
+    @functools.cached_property
+    def quantities(self) -> list[Quantity]:
+        return [_shift(q, self.sentence.start) for q in find_quantities(self.sentence.text)]
+
+    @functools.cached_property
+    def periods(self) -> list:
+        return find_periods(self.sentence.text)
+
+    @functools.cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        return self._clauses()
+
+    @functools.cached_property
+    def cues(self) -> dict[int, str]:
+        return _effective_cues(self.sentence, self.mentions)
+
+    @functools.cached_property
+    def chip_proxies(self) -> set[int]:
+        return self._chip_proxies()
+
+    @functools.cached_property
+    def titles(self) -> set[int]:
+        return self._title_firms()
+
+    @functools.cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        return self._quoted_spans()
 
     def last_date(self) -> DateMention | None:
         """The last resolved date of a market sentence (or the one it carried itself), which a
@@ -187,9 +215,10 @@ class SentenceContext:
         for clause_no, (a, b) in enumerate(self.clauses):
             done: set[str] = set()
             for index in range(a, b):
-                token = self.sentence.tokens[index]
+                if not self.sentence.tokens[index].tag.startswith(("NN", "VV", "VA", "XR")):
+                    continue
                 for cls in self._trigger_classes(index):
-                    if cls in done or not token.tag.startswith(("NN", "VV", "VA", "XR")):
+                    if cls in done:
                         continue
                     actions = self._action(cls, index, clause_no)
                     if actions:
@@ -541,7 +570,8 @@ class SentenceContext:
         inside = self._in_quote(tokens[index].start)
         visible = [t for t in tokens if self._in_quote(t.start) == inside]
         after = [t for t in visible if t.start > tokens[index].start]
-        in_clause_after = [t for t in tokens[index + 1:b] if t in after]
+        in_clause_after = [t for t in tokens[index + 1:b]
+                           if t.start > tokens[index].start and self._in_quote(t.start) == inside]
         found = {"Asserted"}
         if any(t.form in words["Denied"] for t in after):
             found.add("Denied")

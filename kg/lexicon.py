@@ -26,6 +26,7 @@ _ENTITY_PREFIX = ID_BASE + "entity/"
 _NOT_NAME_CHARS = re.compile(r"[\s\W_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize(text: str) -> str:
     """Fold a name for matching: NFKC, case-folded, without spaces or punctuation.
 

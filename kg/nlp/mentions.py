@@ -69,6 +69,10 @@ def _settings() -> dict[str, Any]:
         for word in words:
             cue_words.setdefault(normalize(word), type_name)
     data["_cue_words"] = cue_words
+    data["_skip_nouns"] = data["_transparent"] | set(data["name_suffixes"]["Firm"])
+    data["_examples"] = set(data["example_markers"])
+    data["_titles"] = set(data["person_titles"])
+    data["_prefixes"] = set(data["country_prefixes"])
     return data
 
 
@@ -76,10 +80,11 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     """All entity mentions of a sentence, sorted by position, non-overlapping."""
     gaz = gaz or gazetteer()
     tokens = sentence.tokens
+    cue_types = _sentence_cue_types(sentence)
     mentions = _gazetteer_mentions(sentence, gaz)
-    mentions += _new_mentions(sentence, gaz, mentions, (_parenthesised,))
+    mentions += _new_mentions(sentence, gaz, mentions, cue_types, (_parenthesised,))
     mentions += _fuzzy_mentions(sentence, gaz, mentions)
-    mentions += _new_mentions(sentence, gaz, mentions, (_quoted, _suffixed, _chip_codes))
+    mentions += _new_mentions(sentence, gaz, mentions, cue_types, (_quoted, _suffixed, _chip_codes))
     mentions.sort(key=lambda m: m.start)
     mentions = _merge_glosses(sentence, mentions)
     mentions = _drop_family_before_model(sentence, mentions)
@@ -97,31 +102,47 @@ def _folded_chars(text: str, base: int) -> tuple[str, list[int], set[int]]:
         if ch in _HARD_BOUNDARY:
             hard.add(len(chars))
             continue
-        for folded in unicodedata.normalize("NFKC", ch).casefold():
-            if _WORDCHAR.match(folded) and folded != "_":
-                chars.append(folded)
-                offsets.append(base + i)
+        folded = _FOLDED.get(ch)
+        if folded is None:
+            folded = _FOLDED[ch] = _fold_char(ch)
+        for c in folded:
+            chars.append(c)
+            offsets.append(base + i)
     return "".join(chars), offsets, hard
 
 
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    """One character as `normalize` folds it (memoised by the caller: texts reuse few chars)."""
+    return "".join(c for c in unicodedata.normalize("NFKC", ch).casefold() if _WORDCHAR.match(c) and c != "_")
+
+
 def _gazetteer_mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
-    """Longest gazetteer aliases that start and end on name boundaries, left to right."""
+    """Longest gazetteer aliases that start and end on name boundaries, left to right.
+
+    Only positions where some alias begins (by its first two folded characters) are examined,
+    and only the lengths of those aliases are looked up: most positions start no name at all.
+    """
     folded, offsets, hard = _folded_chars(sentence.text, sentence.start)
     starts = {t.start for t in sentence.tokens}
     ends = {t.end for t in sentence.tokens}
-    can_end = [_is_end(sentence, offset + 1, ends) for offset in offsets]
-    lengths = _alias_lengths(gaz)
+    heads = _alias_heads(gaz)
     found: list[Mention] = []
     p = 0
-    prefixes = set(_settings()["country_prefixes"])
+    prefixes = _settings()["_prefixes"]
     while p < len(folded):
         match = None
-        prefixed = _after_prefix(sentence, offsets[p], starts, prefixes)
-        if prefixed or _is_start(sentence, offsets[p], starts):
-            limit = min((h for h in hard if h > p), default=len(folded)) - p
-            match = _longest_alias(sentence, gaz, folded, offsets, can_end, p, lengths, limit)
-            if match and prefixed and not _is_start(sentence, offsets[p], starts) and match[1].type != "Country":
-                match = None
+        head = folded[p:p + 2]
+        lengths = heads.get(head, ()) + heads.get(folded[p], ()) if len(head) == 2 else heads.get(head, ())
+        if lengths:
+            prefixed = _after_prefix(sentence, offsets[p], starts, prefixes)
+            if prefixed or _is_start(sentence, offsets[p], starts):
+                limit = min((h for h in hard if h > p), default=len(folded)) - p
+                match = _longest_alias(sentence, gaz, folded, offsets, ends, p, lengths, limit)
+                if match and prefixed and not _is_start(sentence, offsets[p], starts) and match[1].type != "Country":
+                    match = None
         if match is None:
             p += 1
             continue
@@ -132,14 +153,18 @@ def _gazetteer_mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
 
 
 @functools.lru_cache(maxsize=4)
-def _alias_lengths(gaz: Gazetteer) -> tuple[int, ...]:
-    """Distinct folded alias lengths, longest first: the only lengths worth a lookup."""
-    return tuple(sorted({len(a) for a in gaz.alias_index}, reverse=True))
+def _alias_heads(gaz: Gazetteer) -> dict[str, tuple[int, ...]]:
+    """Folded alias lengths, longest first, keyed by the alias's first two characters (one-
+    character aliases by their only character)."""
+    table: dict[str, set[int]] = {}
+    for alias in gaz.alias_index:
+        table.setdefault(alias[:2], set()).add(len(alias))
+    return {head: tuple(sorted(lengths, reverse=True)) for head, lengths in table.items()}
 
 
-def _longest_alias(sentence, gaz, folded, offsets, can_end, p, lengths, limit):
+def _longest_alias(sentence, gaz, folded, offsets, ends, p, lengths, limit):
     for length in lengths:
-        if length > limit or not can_end[p + length - 1]:
+        if length > limit or not _is_end(sentence, offsets[p + length - 1] + 1, ends):
             continue
         key = gaz.alias_index.get(folded[p:p + length])
         if key is None:
@@ -252,13 +277,13 @@ def _damerau(a: str, b: str) -> int:
 
 # --- names the gazetteer does not know -------------------------------------------------------
 
-def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], finders) -> list[Mention]:
+def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], cue_types: set[str],
+                  finders) -> list[Mention]:
     """Names found by general patterns, where no earlier finder claimed the span.
 
     The parenthesised pattern runs before typo matching: `즈위안(Zhiyuan)` is a name given with
     its original, not a misspelling of a known one."""
     taken = [(m.start, m.end) for m in known]
-    cue_types = _sentence_cue_types(sentence)
     found: list[Mention] = []
     for finder in finders:
         for mention in finder(sentence, gaz, cue_types):
@@ -271,8 +296,7 @@ def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], find
 
 def _sentence_cue_types(sentence: Sentence) -> set[str]:
     words = _settings()["_cue_words"]
-    types = {words[normalize(t.form)] for t in sentence.tokens if normalize(t.form) in words}
-    return types
+    return {words[form] for form in map(normalize, (t.form for t in sentence.tokens)) if form in words}
 
 
 def _new_key(type_name: str, label_en: str | None, label_ko: str | None) -> str:
@@ -425,10 +449,15 @@ def _drop_family_before_model(sentence: Sentence, mentions: list[Mention]) -> li
 
 
 def _particle_role(token: Token) -> str | None:
+    return _role_of(token.form, token.tag)
+
+
+@functools.lru_cache(maxsize=4096)
+def _role_of(form: str, tag: str) -> str | None:
     for role, spec in _settings()["particles"].items():
-        if token.form in spec.get("forms", ()) and (token.tag.startswith("J") or token.tag in ("SP", "NNB", "SO", "MAJ", "SS")):
+        if form in spec.get("forms", ()) and (tag.startswith("J") or tag in ("SP", "NNB", "SO", "MAJ", "SS")):
             return role
-        if token.tag in spec.get("tags", ()):
+        if tag in spec.get("tags", ()):
             return role
     return None
 
@@ -441,8 +470,8 @@ def _with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mentio
     followed by a comma (`중국정부, 자국기업에 …`): a comma not followed by another name reads
     as a topic, one followed by a name continues a list.
     """
-    transparent = _settings()["_transparent"] | set(_settings()["name_suffixes"]["Firm"])
-    examples = set(_settings()["example_markers"])
+    transparent = _settings()["_skip_nouns"]
+    examples = _settings()["_examples"]
     starts = {m.first_token for m in mentions if m is not mention}
     i = mention.last_token + 1
     if mention.type == "Person":
@@ -478,7 +507,7 @@ def _with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mentio
 def _title_cue(tokens: tuple[Token, ...], i: int) -> str | None:
     """젠슨 황 엔비디아 CEO는, 도널드 트럼프 미국 대통령은: a person's title (with the firm or
     country it belongs to) stands between the name and its particle."""
-    titles = set(_settings()["person_titles"])
+    titles = _settings()["_titles"]
     seen_title = False
     for token in tokens[i:i + 8]:
         if token.form in titles:

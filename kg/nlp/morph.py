@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, NamedTuple
 
 # Copy often glues sentences together ("…떨어졌다.H20은 …"); Kiwi keeps those as one sentence.
 _GLUED_END = re.compile(r"(?<=[다요죠음함]\.)(?=[가-힣A-Za-z0-9\[(]|['‘“\"][가-힣A-Za-z])"
@@ -19,9 +19,9 @@ _NAME_WORD = re.compile(r"^[가-힣A-Za-z0-9]{2,}$")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """A morpheme with offsets into the article text."""
+class Token(NamedTuple):
+    """A morpheme with offsets into the article text (a named tuple: an article has thousands,
+    and a tuple is the cheapest immutable record to make)."""
 
     form: str
     tag: str
@@ -64,7 +64,7 @@ class Analyzer:
                 if start >= end:
                     continue
                 base = chunk_start
-                tokens = tuple(Token(t.form, t.tag, base + t.start, base + t.end) for t in sent.tokens)
+                tokens = tuple([Token(t.form, t.tag, base + t.start, base + t.end) for t in sent.tokens])
                 result.append(Sentence(base + start, base + end, text[base + start:base + end], tokens))
         return result
 
