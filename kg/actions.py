@@ -568,10 +568,10 @@ class SentenceContext:
         tokens = self.sentence.tokens
         words = self.rules["_modality_words"]
         inside = self._in_quote(tokens[index].start)
-        visible = [t for t in tokens if self._in_quote(t.start) == inside]
+        visible = [t for t in tokens if self._in_quote(t.start) == inside] if self.quoted else tokens
         after = [t for t in visible if t.start > tokens[index].start]
         in_clause_after = [t for t in tokens[index + 1:b]
-                           if t.start > tokens[index].start and self._in_quote(t.start) == inside]
+                           if t.start > tokens[index].start and (not self.quoted or self._in_quote(t.start) == inside)]
         found = {"Asserted"}
         if any(t.form in words["Denied"] for t in after):
             found.add("Denied")

@@ -8,6 +8,7 @@ statement hashes (subject, predicate, object) the same way.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from decimal import Decimal
@@ -26,6 +27,7 @@ _HANGUL = re.compile(r"[가-힣]")
 _IRI_OK = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 
+@functools.lru_cache(maxsize=8192)
 def _node(iri: object) -> NamedNode:
     return NamedNode(str(iri))
 
@@ -58,7 +60,25 @@ def action_node(action: Action) -> NamedNode:
 def article_quads(extraction: Extraction, *, pipeline_version: str, gaz: Gazetteer | None = None,
                   min_confidence: float = 0.0) -> list[Quad]:
     """All quads of one article's named graph, in a stable order."""
-    gaz = gaz or gazetteer()
+    graph = _node(article_iri(extraction.article.identifier))
+    triples = _sorted_triples(extraction, pipeline_version, gaz or gazetteer(), min_confidence)
+    return [Quad(s, p, o, graph) for _, (s, p, o) in triples]
+
+
+def article_ntriples(extraction: Extraction, *, pipeline_version: str, gaz: Gazetteer | None = None,
+                     min_confidence: float = 0.0) -> list[str]:
+    """The article graph's triples as N-Triples lines without the final ` .`, in the order of
+    `article_quads` (what worker processes send to the writer)."""
+    return [line for line, _ in _sorted_triples(extraction, pipeline_version, gaz or gazetteer(), min_confidence)]
+
+
+def _sorted_triples(extraction: Extraction, pipeline_version: str, gaz: Gazetteer,
+                    min_confidence: float) -> list[tuple[str, tuple]]:
+    """Distinct triples with their N-Triples text, sorted by it.
+
+    Sorting by the joined text is sorting by (subject, predicate, object): subjects and
+    predicates are IRIs, whose only `>` is the last character, so no term's text is a prefix
+    of another's."""
     article = extraction.article
     graph = _node(article_iri(article.identifier))
     triples = list(_article_triples(extraction, graph, pipeline_version, gaz))
@@ -77,8 +97,7 @@ def article_quads(extraction: Extraction, *, pipeline_version: str, gaz: Gazette
     mentioned |= {k for r in extraction.relations if r.confidence >= min_confidence
                   for k in (r.subject, r.object) if _known(k, gaz, kept_new)}
     triples += [(graph, _node(CG.mentions), _node(entity_iri(k))) for k in sorted(mentioned)]
-    unique = sorted(set(triples), key=lambda t: (str(t[0]), str(t[1]), str(t[2])))
-    return [Quad(s, p, o, graph) for s, p, o in unique]
+    return sorted({f"{s} {p} {o}": (s, p, o) for s, p, o in triples}.items())
 
 
 def _known(key: str, gaz: Gazetteer, new: dict[str, Mention]) -> bool:

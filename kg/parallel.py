@@ -30,6 +30,7 @@ class ArticleResult(NamedTuple):
     triples: tuple[str, ...]   # "<s> <p> <o>" — N-Triples without the final " ."
     actions: int
     relations: int
+    fingerprint: str = ""      # what the store keeps to skip the article next time (see kg.store)
 
     def nquads(self) -> str:
         """The article graph as N-Quads text (one line per quad, in the graph's stable order)."""
@@ -40,17 +41,24 @@ class ArticleResult(NamedTuple):
 def extract_article(article: Article, version: str, min_confidence: float) -> ArticleResult:
     """Extract one article and serialise its graph (runs in any process)."""
     from kg.extract import extract
-    from kg.graph import article_quads
+    from kg.graph import article_ntriples
     from kg.namespaces import article_iri
 
     extraction = extract(article)
-    quads = article_quads(extraction, pipeline_version=version, min_confidence=min_confidence)
     return ArticleResult(
         article_iri(article.identifier),
-        tuple(f"{q.subject} {q.predicate} {q.object}" for q in quads),
+        tuple(article_ntriples(extraction, pipeline_version=version, min_confidence=min_confidence)),
         sum(1 for a in extraction.actions if a.confidence >= min_confidence),
         sum(1 for r in extraction.relations if r.confidence >= min_confidence),
+        fingerprint_of(article),
     )
+
+
+def fingerprint_of(article: Article) -> str:
+    """The build-state value stored with the article's graph ("" when its raw input is unknown)."""
+    if not article.raw_hash:
+        return ""
+    return f"{article.content_hash} {article.raw_hash} {article.text_key}"
 
 
 def extract_chunk(articles: list[Article], version: str, min_confidence: float) -> list[ArticleResult]:

@@ -73,6 +73,12 @@ def _settings() -> dict[str, Any]:
     data["_examples"] = set(data["example_markers"])
     data["_titles"] = set(data["person_titles"])
     data["_prefixes"] = set(data["country_prefixes"])
+    data["_firm_endings"] = tuple(w for w in data["name_suffixes"]["Firm"] if len(w) > 1)
+    suffix_types: dict[str, list[str]] = {}
+    for type_name, words in data["name_suffixes"].items():
+        for word in words:
+            suffix_types.setdefault(word, []).append(type_name)
+    data["_suffix_types"] = suffix_types
     return data
 
 
@@ -320,7 +326,9 @@ def _make_new(sentence, start, end, type_name, method, ko, en):
 
 def _parenthesised(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Mention]:
     """바이추안(Baichuan): a Hangul name followed by its Latin original."""
-    found = []
+    found: list[Mention] = []
+    if "(" not in sentence.text:
+        return found
     for m in _PAREN_NAME.finditer(sentence.text):
         ko, en = m.group(1), m.group(2).strip()
         known = gaz.lookup(en) or gaz.lookup(ko)
@@ -380,17 +388,18 @@ def _quoted(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Men
 
 def _suffixed(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Mention]:
     """Proper nouns ending in a company or agency suffix: `무어스레드 테크놀로지`."""
-    suffixes = _settings()["name_suffixes"]
+    endings = _settings()["_firm_endings"]
+    suffix_types = _settings()["_suffix_types"]
     found = []
     tokens = sentence.tokens
     for i, token in enumerate(tokens):
-        if token.tag == "NNP" and gaz.lookup(token.form) is None and any(
-                token.form.endswith(w) and len(token.form) > len(w) + 1 for w in suffixes["Firm"] if len(w) > 1):
+        if token.tag == "NNP" and token.form.endswith(endings) and gaz.lookup(token.form) is None and any(
+                token.form.endswith(w) and len(token.form) > len(w) + 1 for w in endings):
             found.append(_make_new(sentence, token.start, token.end, "Firm", "suffix", token.form, None))
             continue
-        for type_name, words in suffixes.items():
-            if token.form not in words or i == 0:
-                continue
+        if i == 0 or token.form not in suffix_types:
+            continue
+        for type_name in suffix_types[token.form]:
             j = i
             while j > 0 and tokens[j - 1].tag == "NNP" and tokens[j - 1].end >= tokens[j].start - 1:
                 j -= 1

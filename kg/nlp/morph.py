@@ -58,8 +58,8 @@ class Analyzer:
     def sentences(self, text: str) -> list[Sentence]:
         """Split an article into sentences with morphemes, offsets into `text`."""
         result: list[Sentence] = []
-        for chunk_start, chunk in _chunks(text):
-            for sent in self._kiwi.split_into_sents(_SURROGATE.sub("\ufffd", chunk), return_tokens=True):
+        for chunk_start, chunk in _chunks(_SURROGATE.sub("\ufffd", text)):
+            for sent in self._kiwi.split_into_sents(chunk, return_tokens=True):
                 start, end = _strip_span(chunk, sent.start, sent.end)
                 if start >= end:
                     continue
