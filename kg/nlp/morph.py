@@ -59,7 +59,7 @@ class Analyzer:
         """Split an article into sentences with morphemes, offsets into `text`."""
         result: list[Sentence] = []
         for chunk_start, chunk in _chunks(_SURROGATE.sub("\ufffd", text)):
-            for sent in self._kiwi.split_into_sents(chunk, return_tokens=True):
+            for sent in self._kiwi.split_into_sents(chunk, return_tokens=True, return_sub_sents=False):
                 start, end = _strip_span(chunk, sent.start, sent.end)
                 if start >= end:
                     continue
