@@ -1,7 +1,17 @@
 """Build the knowledge graph: read articles, extract, write one named graph per article.
 
 A build is incremental: an article whose content hash and pipeline version match what the
-store holds is skipped; a changed one has its graph replaced. Problems with single inputs are
+store holds is skipped; a changed one has its graph replaced. The skip is decided as early as
+possible: the store also keeps a fingerprint of each article's raw input (`kg.store`), and an
+article whose raw input hashes the same is not even decoded or cleaned, so a rebuild with
+nothing changed reads the inputs once and never loads the Korean model. An article whose raw
+input changed but whose content hash did not (re-encoded, say) is not rebuilt; only its
+fingerprint is updated.
+
+Memory stays flat however large the corpus: inputs are read lazily (JSONL line by line), and
+the writer flushes the store every `FLUSH_TRIPLES` written triples. Without that flush
+RocksDB keeps every write in memtables of up to 128 MB per column family (Oxigraph has a
+dozen), which grew the writer by about 100 MB per thousand articles. Problems with single inputs are
 collected and reported, never fatal to the rest.
 
 Where extraction runs (`executor`): in this process (`serial`), in `jobs` worker processes
@@ -27,16 +37,18 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
 from kg.graph import pipeline_version
-from kg.ingest import Article, Problem, iter_articles
+from kg.ingest import Article, Fingerprint, Problem, Unchanged, iter_articles
 from kg.namespaces import article_iri
-from kg.parallel import ArticleResult
+from kg.parallel import ArticleResult, fingerprint_of
 from kg.resources import lexicon_dir, ontology_dir
-from kg.store import KnowledgeStore
+from kg.store import KnowledgeStore, fingerprint_operations
 
-Progress = Callable[[Article | Problem], None]
+Progress = Callable[[Article | Unchanged | Problem], None]
 EXECUTORS = ("serial", "processes", "dask")
 BULK_LOAD_STATE = "https://w3id.org/chipgraph/graph/bulk-load"
 SHARD_PATTERN = "part-{:05d}.nq"
+FLUSH_TRIPLES = 100_000
+"""The writer flushes the store's memtables to disk after this many triples (bounds its memory)."""
 
 
 @dataclass
@@ -99,10 +111,12 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     interrupted = store._state(BULK_LOAD_STATE) == "loading"
     if interrupted:  # a bulk load was killed half-way: trust no stored hash, replace every graph
         force = True
+    known = None if force else _known(states, store.article_fingerprints(), version)
+    writer = GraphWriter(store, report) if load or executor != "dask" else None  # only Dask can skip loading
     seen: set[str] = set()
 
     def changed() -> Iterator[Article]:
-        for item in iter_articles(paths):
+        for item in iter_articles(paths, known=known):
             if progress:
                 progress(item)
             if isinstance(item, Problem):
@@ -110,19 +124,23 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
                 continue
             iri = article_iri(item.identifier)
             seen.add(iri)
-            if not force and states.get(iri) == (item.content_hash, version):
+            if isinstance(item, Unchanged):
                 report.unchanged += 1
-                continue
-            yield item
+            elif not force and states.get(iri) == (item.content_hash, version):
+                report.unchanged += 1
+                if writer is not None:  # raw input new to the store, content the same: remember it
+                    writer.note(iri, fingerprint_of(item))
+            else:
+                yield item
 
     if executor == "dask":
-        _build_dask(changed(), store, version, min_confidence, report, scheduler=scheduler, client=client,
-                    jobs=jobs, output_shards=output_shards, load=load, partition=partition,
+        _build_dask(changed(), store, version, min_confidence, report, writer, scheduler=scheduler,
+                    client=client, jobs=jobs, output_shards=output_shards, partition=partition,
                     fresh=not states and not interrupted)
     else:
-        writer = GraphWriter(store, report)
         for result in _extract_local(changed(), version, min_confidence, executor, jobs, min_parallel):
             writer.add(result)
+    if writer is not None:
         writer.flush()
     if interrupted and load:
         store.replace_graph_state(BULK_LOAD_STATE, "done")
@@ -133,6 +151,22 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     store.flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _known(states: dict[str, tuple[str, str]], fingerprints: dict[str, tuple[str, str, str]],
+           version: str) -> Callable[[str], Fingerprint | None]:
+    """The `known` lookup for `iter_articles`: a stored fingerprint, trusted only while the
+    article graph still has the content hash it was stored with and the current pipeline
+    version (a graph rebuilt by an older Chipgraph, or by another pipeline, is re-read)."""
+
+    def lookup(identifier: str) -> Fingerprint | None:
+        iri = article_iri(identifier)
+        stored = fingerprints.get(iri)
+        if stored is None or states.get(iri) != (stored[0], version):
+            return None
+        return Fingerprint(stored[1], stored[2])
+
+    return lookup
 
 
 def _extract_local(articles: Iterator[Article], version: str, min_confidence: float, executor: str,
@@ -149,14 +183,21 @@ def _extract_local(articles: Iterator[Article], version: str, min_confidence: fl
 
 
 class GraphWriter:
-    """Replaces article graphs in batches: one SPARQL update (one transaction) per batch."""
+    """Replaces article graphs in batches: one SPARQL update (one transaction) per batch.
+
+    Each article's fingerprint is replaced in the same update as its graph. Every
+    `flush_triples` triples the store itself is flushed, so RocksDB's memtables never hold
+    more than that (see the module docstring).
+    """
 
     def __init__(self, store: KnowledgeStore, report: BuildReport, *, batch_articles: int = 64,
-                 batch_triples: int = 40_000) -> None:
+                 batch_triples: int = 40_000, flush_triples: int = FLUSH_TRIPLES) -> None:
         self.store, self.report = store, report
-        self.batch_articles, self.batch_triples = batch_articles, batch_triples
+        self.batch_articles, self.batch_triples, self.flush_triples = batch_articles, batch_triples, flush_triples
         self.pending: list[ArticleResult] = []
+        self.notes: list[tuple[str, str]] = []
         self.triples = 0
+        self.unflushed = 0
 
     def add(self, result: ArticleResult) -> None:
         self.pending.append(result)
@@ -164,8 +205,15 @@ class GraphWriter:
         if len(self.pending) >= self.batch_articles or self.triples >= self.batch_triples:
             self.flush()
 
+    def note(self, iri: str, fingerprint: str) -> None:
+        """Store a fingerprint for a graph that stays as it is (written with the next batch)."""
+        if fingerprint:
+            self.notes.append((iri, fingerprint))
+            if len(self.notes) >= 8 * self.batch_articles:
+                self.flush()
+
     def flush(self) -> None:
-        if not self.pending:
+        if not self.pending and not self.notes:
             return
         operations = []
         for result in self.pending:
@@ -173,10 +221,17 @@ class GraphWriter:
             operations.append(f"DROP SILENT GRAPH {node}")
             if result.triples:
                 operations.append(f"INSERT DATA {{ GRAPH {node} {{\n" + " .\n".join(result.triples) + " .\n} }")
+            operations += fingerprint_operations(result.iri, result.fingerprint)
+        for iri, fingerprint in self.notes:
+            operations += fingerprint_operations(iri, fingerprint)
         self.store.store.update(" ;\n".join(operations))
         for result in self.pending:
             _count(self.report, result)
-        self.pending, self.triples = [], 0
+        self.unflushed += self.triples + len(self.notes)
+        self.pending, self.notes, self.triples = [], [], 0
+        if self.unflushed >= self.flush_triples:
+            self.store.flush()
+            self.unflushed = 0
 
 
 def _count(report: BuildReport, result: ArticleResult) -> None:
@@ -186,12 +241,17 @@ def _count(report: BuildReport, result: ArticleResult) -> None:
 
 
 def _build_dask(articles: Iterator[Article], store: KnowledgeStore, version: str, min_confidence: float,
-                report: BuildReport, *, scheduler: str | None, client: Any, jobs: int,
-                output_shards: Path | str | None, load: bool, partition: int, fresh: bool) -> None:
-    """Extraction on Dask; shards written in order; the store loaded in bulk (fresh) or per article."""
+                report: BuildReport, writer: GraphWriter | None, *, scheduler: str | None, client: Any,
+                jobs: int, output_shards: Path | str | None, partition: int, fresh: bool) -> None:
+    """Extraction on Dask; shards written in order; the store loaded in bulk (fresh) or per article.
+
+    `writer` None: the store's article graphs are left alone (the shards are the output).
+    """
     from pyoxigraph import RdfFormat
 
     from kg import parallel
+
+    load = writer is not None
 
     own_client = client is None
     if own_client:
@@ -208,7 +268,6 @@ def _build_dask(articles: Iterator[Article], store: KnowledgeStore, version: str
     else:
         folder = None
     bulk = load and fresh
-    writer = GraphWriter(store, report) if load and not bulk else None
     try:
         if bulk:
             store.replace_graph_state(BULK_LOAD_STATE, "loading")
@@ -225,6 +284,7 @@ def _build_dask(articles: Iterator[Article], store: KnowledgeStore, version: str
                 store.store.bulk_load(path=str(shard), format=RdfFormat.N_QUADS)
                 for result in batch:
                     _count(report, result)
+                    writer.note(result.iri, result.fingerprint)
             elif writer is not None:
                 for result in batch:
                     writer.add(result)

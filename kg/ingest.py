@@ -21,6 +21,15 @@ Decisions a caller must know:
 * `content_hash` covers the decoded raw text (newlines normalised) and the final date, title,
   outlet and url, so a re-encoded but identical file keeps its hash and a metadata edit
   changes it. It does not cover the boilerplate lexicon: bump the pipeline version for that.
+* Skipping unchanged input (`known`): each article carries a `Fingerprint` of its raw input
+  (the file's name, bytes and manifest row, or the JSONL line) and of its cleaned text. A
+  build passes the fingerprints it stored; an article whose raw input hashes the same is
+  yielded as `Unchanged` without being decoded, cleaned or checked for metadata problems
+  (those were reported when it was built). Its text key still joins the same-text check, so
+  a new article repeating an unchanged one is caught, and an unchanged one repeating an
+  earlier article in this run is skipped with the same Problem as before.
+* JSONL files are read line by line (memory does not grow with the file) when they are
+  UTF-8 without NUL bytes, which is what JSONL is; other encodings are decoded whole.
 * Folders are read recursively in sorted name order; hidden entries (`.git`, `.DS_Store`)
   are skipped; a folder reached twice (symlink loop, folder given twice) is a Problem.
 * Size limits, so one huge input cannot stall a build (extraction costs roughly 10–40 s per
@@ -57,7 +66,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, NamedTuple
 
 import yaml
 
@@ -67,6 +76,8 @@ from kg.resources import lexicon_dir
 __all__ = [
     "Article",
     "Problem",
+    "Unchanged",
+    "Fingerprint",
     "Boilerplate",
     "iter_articles",
     "decode_bytes",
@@ -109,6 +120,32 @@ class Article:
     url: str | None = None
     source: str = ""
     content_hash: str = ""
+    raw_hash: str = ""
+    text_key: str = ""
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        return Fingerprint(self.raw_hash, self.text_key)
+
+
+class Fingerprint(NamedTuple):
+    """What a build stores about an article's input, so the next build can skip it unread."""
+
+    raw_hash: str   # sha256 of the raw input record (see `_raw_hash`)
+    text_key: str   # sha256 of the cleaned text: the same-text check needs it without cleaning
+
+
+@dataclass(frozen=True)
+class Unchanged:
+    """An article whose raw input matches the fingerprint the caller knows: not decoded or cleaned."""
+
+    identifier: str
+    source: str
+    fingerprint: Fingerprint
+
+
+Known = Callable[[str], "Fingerprint | None"]
+"""Identifier → the fingerprint the store holds for it (None: unknown, or not to be trusted)."""
 
 
 @dataclass(frozen=True)
@@ -855,6 +892,7 @@ class _State:
     folders: set[Path] = field(default_factory=set)
     manifest_rows: dict[Path, _ManifestRow] = field(default_factory=dict)
     manifest_problems: dict[Path, list[Problem]] = field(default_factory=dict)
+    known: Known | None = None
 
 
 def _reason(exc: BaseException) -> str:
@@ -963,12 +1001,46 @@ def _content_hash(raw: str, meta: dict[str, str | None]) -> str:
     return "sha256:" + hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def _raw_hash(kind: str, *parts: str | bytes) -> str:
+    """sha256 over an article's raw input record, before any decoding or cleaning.
+
+    Cheap enough to compute for every article of every build; each part is length-prefixed so
+    that moving bytes from one part to the next changes the hash.
+    """
+    digest = hashlib.sha256(kind.encode())
+    for part in parts:
+        data = part if isinstance(part, bytes) else part.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data))
+        digest.update(data)
+    return "sha256:" + digest.hexdigest()
+
+
+def _unchanged(identifier: str, source: str, raw_hash: str, state: _State) -> Iterator[Unchanged | Problem] | None:
+    """If the caller knows this exact raw input, the items to yield instead of reading it; else None."""
+    known = state.known(identifier) if state.known else None
+    if known is None or known.raw_hash != raw_hash:
+        return None
+    return _yield_unchanged(identifier, source, known, state)
+
+
+def _yield_unchanged(identifier: str, source: str, known: Fingerprint,
+                     state: _State) -> Iterator[Unchanged | Problem]:
+    """Register an unchanged article's id and text key, as `_build` does for a cleaned one."""
+    if known.text_key in state.texts:
+        first_id, first_source = state.texts[known.text_key]
+        yield Problem(source, f"same text as {first_id} ({first_source})", "skipped")
+        return
+    state.texts[known.text_key] = (identifier, source)
+    state.ids[identifier] = source
+    yield Unchanged(identifier, source, known)
+
+
 def _build(identifier: str, raw: str, source: str, layers: list[tuple[str, dict[str, Any]]], *,
-           html: bool, state: _State, hashed: str | None = None) -> Iterator[Article | Problem]:
+           html: bool, state: _State, hashed: str | None = None, raw_hash: str = "") -> Iterator[Article | Problem]:
     """Clean one article's text, settle its metadata and yield it (or why it was skipped).
 
     `raw` is the body to clean; `hashed` the decoded text the content hash covers (the whole
-    file, front matter included), defaulting to `raw`.
+    file, front matter included), defaulting to `raw`; `raw_hash` the input's `_raw_hash`.
     """
     if html:
         try:
@@ -991,14 +1063,16 @@ def _build(identifier: str, raw: str, source: str, layers: list[tuple[str, dict[
     if not text.strip():
         yield Problem(source, "empty article (nothing left after cleaning)", "skipped")
         return
-    text_key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    text_key = "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if text_key in state.texts:
         first_id, first_source = state.texts[text_key]
         yield Problem(source, f"same text as {first_id} ({first_source})", "skipped")
         return
     state.texts[text_key] = (identifier, source)
     state.ids[identifier] = source
-    yield Article(identifier=identifier, text=text, source=source, content_hash=_content_hash(raw if hashed is None else hashed, meta), **meta)
+    yield Article(identifier=identifier, text=text, source=source,
+                  content_hash=_content_hash(raw if hashed is None else hashed, meta),
+                  raw_hash=raw_hash, text_key=text_key, **meta)
 
 
 def _utf8_size(text: str) -> int:
@@ -1023,12 +1097,17 @@ def _duplicate_id(identifier: str, source: str, state: _State) -> Problem | None
 def _read_text(path: Path) -> str | Problem:
     """Read and decode a file; failures become a Problem naming the file."""
     try:
-        return _LINE_BREAKS.sub("\n", decode_bytes(path.read_bytes()))
+        return _decode_text(path.read_bytes())
     except (OSError, InputError) as exc:
         return Problem(str(path), _reason(exc), "skipped")
 
 
-def _file_articles(path: Path, state: _State) -> Iterator[Article | Problem]:
+def _decode_text(data: bytes) -> str:
+    """Decode a file's bytes and normalise its line breaks to `\\n`."""
+    return _LINE_BREAKS.sub("\n", decode_bytes(data))
+
+
+def _file_articles(path: Path, state: _State) -> Iterator[Article | Unchanged | Problem]:
     """A .txt/.md/.html file (or any file named explicitly) → one article."""
     source = str(path)
     duplicate = _duplicate_id(path.stem, source, state)
@@ -1043,10 +1122,23 @@ def _file_articles(path: Path, state: _State) -> Iterator[Article | Problem]:
     if size > MAX_FILE_BYTES:
         yield Problem(source, f"file too large ({_megabytes(size)} > {_megabytes(MAX_FILE_BYTES)} limit)", "skipped")
         return
-    raw = _read_text(path)
-    if isinstance(raw, Problem):
-        yield raw
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Problem(source, _reason(exc), "skipped")
         return
+    row = state.manifest_rows.get(path.resolve())
+    raw_hash = _raw_hash("file", path.name, data, json.dumps(row.meta if row else None, sort_keys=True))
+    unchanged = _unchanged(path.stem, source, raw_hash, state)
+    if unchanged is not None:
+        yield from unchanged
+        return
+    try:
+        raw = _decode_text(data)
+    except InputError as exc:
+        yield Problem(source, _reason(exc), "skipped")
+        return
+    del data
     layers: list[tuple[str, dict[str, Any]]] = []
     is_html = path.suffix.lower() in HTML_SUFFIXES or _looks_like_html(raw)
     body = raw
@@ -1056,10 +1148,9 @@ def _file_articles(path: Path, state: _State) -> Iterator[Article | Problem]:
             layers.append((f"{source} (front matter)", front))
         if path.suffix.lower() == ".md":
             body = _MD_HEADING.sub("", body)
-    row = state.manifest_rows.get(path.resolve())
     if row is not None:
         layers.append((row.source, row.meta))
-    yield from _build(path.stem, body, source, layers, html=is_html, state=state, hashed=raw)
+    yield from _build(path.stem, body, source, layers, html=is_html, state=state, hashed=raw, raw_hash=raw_hash)
 
 
 def _jsonl_record(line: str, where: str) -> dict[str, Any] | Problem:
@@ -1081,17 +1172,80 @@ def _jsonl_record(line: str, where: str) -> dict[str, Any] | Problem:
     return record
 
 
-def _jsonl_articles(path: Path, state: _State) -> Iterator[Article | Problem]:
+def _is_streamable_utf8(path: Path) -> bool:
+    """True if the file is UTF-8 (BOM optional) with no NUL byte: `decode_bytes` would return
+    `data.decode("utf-8")` for it, so it can be decoded line by line without holding it whole.
+
+    Reads the file once in blocks (nothing kept); any doubt (binary magic, another BOM, NULs,
+    many control bytes, invalid UTF-8) answers False and the file is decoded whole.
+    """
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as handle:
+        head = handle.read(_SAMPLE)
+        if _binary_kind(head) or any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8"):
+            return False
+        if head and sum(b in _CONTROL_BYTES for b in head) > 0.01 * len(head):
+            return False
+        block = head
+        try:
+            while block:
+                if b"\x00" in block:
+                    return False
+                decoder.decode(block)
+                block = handle.read(1 << 20)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _jsonl_lines(path: Path) -> Iterator[str] | Problem:
+    """The lines of a JSONL file as the whole-file reading would split them, read lazily.
+
+    Line breaks are those of `_LINE_BREAKS` (so a raw U+2028 in a line starts a new line, as
+    it always has, and line numbers stay the same); a Problem if the file cannot be read.
+    """
+    try:
+        if not _is_streamable_utf8(path):
+            text = _read_text(path)
+            return text if isinstance(text, Problem) else iter(text.split("\n"))
+        handle = path.open("rb")
+    except OSError as exc:
+        return Problem(str(path), _reason(exc), "skipped")
+    return _stream_lines(handle)
+
+
+def _stream_lines(handle: Any) -> Iterator[str]:
+    """Split a UTF-8 file handle into lines exactly as `_LINE_BREAKS.sub` + `split("\\n")` would."""
+    with handle:
+        first = True
+        tail = ""
+        for physical in handle:
+            line = physical.decode("utf-8")
+            if first:
+                line, first = line.removeprefix("\ufeff"), False
+            if line.endswith("\n"):
+                line = line[:-2] if line.endswith("\r\n") else line[:-1]
+                yield from _LINE_BREAKS.sub("\n", line).split("\n")
+                tail = ""
+            else:
+                tail = line
+        yield from _LINE_BREAKS.sub("\n", tail).split("\n")
+
+
+def _jsonl_articles(path: Path, state: _State) -> Iterator[Article | Unchanged | Problem]:
     """A .jsonl file → one article per non-blank line; a broken line is a Problem `file:LINE`."""
-    text = _read_text(path)
-    if isinstance(text, Problem):
-        yield text
+    lines = _jsonl_lines(path)
+    if isinstance(lines, Problem):
+        yield lines
         return
     row = state.manifest_rows.get(path.resolve())
     if row is not None:
         yield Problem(row.source, "manifest metadata does not apply to JSONL files; put it on each line",
                       "row ignored")
-    for lineno, line in enumerate(text.split("\n"), 1):
+    for lineno, line in enumerate(lines, 1):
         if not line.strip():
             continue
         where = f"{path}:{lineno}"
@@ -1104,18 +1258,27 @@ def _jsonl_articles(path: Path, state: _State) -> Iterator[Article | Problem]:
         if duplicate:
             yield duplicate
             continue
+        raw_hash = _raw_hash("jsonl", line)
+        unchanged = _unchanged(identifier, where, raw_hash, state)
+        if unchanged is not None:
+            yield from unchanged
+            continue
         raw = _LINE_BREAKS.sub("\n", record["text"])
-        yield from _build(identifier, raw, where, [(where, record)], html=_looks_like_html(raw), state=state)
+        yield from _build(identifier, raw, where, [(where, record)], html=_looks_like_html(raw), state=state,
+                          raw_hash=raw_hash)
 
 
-def iter_articles(paths: Sequence[Path | str]) -> Iterator[Article | Problem]:
+def iter_articles(paths: Sequence[Path | str], *,
+                  known: Known | None = None) -> Iterator[Article | Unchanged | Problem]:
     """Yield every article under `paths` (files or folders), and a Problem for each bad input.
 
     Deterministic: paths in the order given, folder entries sorted by name. Never raises for
     bad inputs; raises `DataFileError` only if the shipped boilerplate lexicon is broken.
+    `known`: identifier → stored `Fingerprint`; an article whose raw input still matches it is
+    yielded as `Unchanged` without being decoded or cleaned (see the module docstring).
     """
     _default_boilerplate()  # fail fast, before any article, if the lexicon is broken
-    state = _State()
+    state = _State(known=known)
     for given in paths:
         for item in _expand(Path(given), state):
             if isinstance(item, Problem):

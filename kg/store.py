@@ -20,6 +20,9 @@ from kg.resources import ontology_dir
 
 REFERENCE_FILES = {ONTOLOGY_GRAPH: ("chipgraph.ttl",), REFERENCE_GRAPH: ("entities.ttl",)}
 _STATE_GRAPH = "https://w3id.org/chipgraph/graph/build-state"
+_FINGERPRINT = _STATE_GRAPH + "#fingerprint"
+"""Build bookkeeping, not ontology: `<article graph> _FINGERPRINT "content-hash raw-hash text-key"`
+in the build-state graph lets the next build skip an unchanged article without reading it."""
 
 
 class KnowledgeStore:
@@ -97,7 +100,17 @@ class KnowledgeStore:
             self.replace_graph_state(graph, state)
 
     def remove_graph(self, graph: str) -> None:
-        self.store.update(f"DROP SILENT GRAPH <{graph}>")
+        """Drop an article graph and the build's fingerprint of it, in one transaction."""
+        self.store.update(f"DROP SILENT GRAPH <{graph}> ;\n" + " ;\n".join(fingerprint_operations(graph, None)))
+
+    def article_fingerprints(self) -> dict[str, tuple[str, str, str]]:
+        """Article graph IRI → (content hash, raw hash, text key) as the last build stored them."""
+        found = {}
+        for quad in self.store.quads_for_pattern(None, NamedNode(_FINGERPRINT), None, NamedNode(_STATE_GRAPH)):
+            parts = quad.object.value.split(" ")
+            if len(parts) == 3 and isinstance(quad.subject, NamedNode):
+                found[quad.subject.value] = (parts[0], parts[1], parts[2])
+        return found
 
     def article_states(self) -> dict[str, tuple[str, str]]:
         """Article graph IRI → (content hash, pipeline version) as stored."""
@@ -121,6 +134,19 @@ class KnowledgeStore:
     def flush(self) -> None:
         """Write buffered data to disk (bulk loads bypass the write-ahead log)."""
         self.store.flush()
+
+
+def fingerprint_operations(graph: str, fingerprint: str | None) -> list[str]:
+    """SPARQL update operations that replace (or, with None, remove) an article's fingerprint.
+
+    Meant to run in the same update as the article graph's replacement, so the two never
+    disagree after a crash.
+    """
+    node = f"<{graph}>"
+    operations = [f"DELETE WHERE {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{_FINGERPRINT}> ?f }} }}"]
+    if fingerprint:
+        operations.append(f'INSERT DATA {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{_FINGERPRINT}> "{fingerprint}" }} }}')
+    return operations
 
 
 def _parse_turtle(path: Path) -> list:

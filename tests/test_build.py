@@ -122,3 +122,155 @@ def test_an_article_built_without_its_bad_date_still_exits_0(tmp_path):
     report = build([folder], KnowledgeStore(tmp_path / "store"))
     assert report.built == 1 and [p.action for p in report.problems] == ["built without date"]
     assert report.exit_code == 0
+
+
+# --- skipping unchanged input without reading it (issue 6) -----------------------------------
+
+
+def _refuse_to_clean(monkeypatch) -> None:
+    """Make decoding and cleaning fail loudly, so a rebuild that reads any article text raises."""
+    from kg import ingest
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an unchanged article was decoded or cleaned")
+
+    monkeypatch.setattr(ingest, "clean_text", refuse)
+    monkeypatch.setattr(ingest, "_decode_text", refuse)  # article files (a manifest is still read)
+
+
+def test_a_no_change_rebuild_neither_decodes_nor_cleans(seeds_copy, tmp_path, monkeypatch):
+    store = KnowledgeStore(tmp_path / "store")
+    assert build([seeds_copy], store).built == 5
+    _refuse_to_clean(monkeypatch)
+    report = build([seeds_copy], store)
+    assert (report.built, report.unchanged, report.problems) == (0, 5, [])
+
+
+def test_the_refusing_cleaner_does_catch_a_changed_article(seeds_copy, tmp_path, monkeypatch):
+    """The check above can fail: a changed article is cleaned, and the refusal shows."""
+    store = KnowledgeStore(tmp_path / "store")
+    build([seeds_copy], store)
+    changed = seeds_copy / "002_c2b0ad42cbf38662.txt"
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    _refuse_to_clean(monkeypatch)
+    try:
+        build([seeds_copy], store)
+    except AssertionError as exc:
+        assert "decoded or cleaned" in str(exc)
+    else:
+        raise AssertionError("a changed article was not read")
+
+
+def test_a_no_change_rebuild_does_not_load_the_korean_model(seed_store_path, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "store"
+    shutil.copytree(seed_store_path, copy)
+    code = ("import sys\nfrom kg.build import build\nfrom kg.store import KnowledgeStore\n"
+            "from kg.nlp.morph import analyzer\nfrom kg.lexicon import gazetteer\n"
+            "r = build([sys.argv[1]], KnowledgeStore(sys.argv[2]), jobs=2)\n"
+            "print(r.built, r.unchanged, analyzer.cache_info().currsize, gazetteer.cache_info().currsize)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(SEEDS), str(copy)], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["0", "5", "0", "0"]  # nothing built; no Kiwi, no gazetteer loaded
+
+
+def _feed(path: Path, records: list[dict]) -> None:
+    import json
+
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
+def test_a_jsonl_record_whose_raw_line_changes_is_read_again(tmp_path, monkeypatch):
+    feed = tmp_path / "feed.jsonl"
+    records = [{"id": "a", "date": "2025-04-16", "text": ARTICLE},
+               {"id": "b", "text": "엔비디아의 주가가 6.3% 하락했다."}]
+    _feed(feed, records)
+    store = KnowledgeStore(tmp_path / "store")
+    assert build([feed], store).built == 2
+    records[1]["text"] = "엔비디아의 주가가 3.1% 상승했다."
+    _feed(feed, records)
+    report = build([feed], store)
+    assert (report.built, report.unchanged) == (1, 1)
+    rows = store.store.query("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+        SELECT ?p WHERE { GRAPH <%s> { ?a cg:percent ?p } }""" % article_iri("b"))
+    assert [r["p"].value for r in rows] == ["3.1"]
+    # the same record written differently: raw bytes changed, content not → not rebuilt, but re-fingerprinted
+    feed.write_text(feed.read_text(encoding="utf-8").replace('"id": "a"', '"id":  "a"'), encoding="utf-8")
+    report = build([feed], store)
+    assert (report.built, report.unchanged) == (0, 2)
+    _refuse_to_clean(monkeypatch)
+    assert build([feed], store).unchanged == 2
+
+
+def test_a_store_without_fingerprints_rebuilds_nothing_and_gains_them(seeds_copy, tmp_path, monkeypatch):
+    """A store written before fingerprints existed: one rebuild reads every article (and builds
+    none), the next reads none."""
+    store = KnowledgeStore(tmp_path / "store")
+    build([seeds_copy], store)
+    store.store.update("DELETE WHERE { GRAPH <https://w3id.org/chipgraph/graph/build-state> "
+                       "{ ?g <https://w3id.org/chipgraph/graph/build-state#fingerprint> ?f } }")
+    assert store.article_fingerprints() == {}
+    assert (build([seeds_copy], store).built, len(store.article_fingerprints())) == (0, 5)
+    _refuse_to_clean(monkeypatch)
+    assert build([seeds_copy], store).unchanged == 5
+
+
+def test_a_fingerprint_is_not_trusted_once_the_graph_changed_under_it(seeds_copy, tmp_path):
+    """Another writer (an older Chipgraph, say) replaced a graph without updating its fingerprint."""
+    store = KnowledgeStore(tmp_path / "store")
+    build([seeds_copy], store)
+    target = article_iri("003_95b58d0a8247b5bf")
+    store.store.update("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+        DELETE { GRAPH <%s> { <%s> cg:contentHash ?h } } INSERT { GRAPH <%s> { <%s> cg:contentHash "sha256:other" } }
+        WHERE { GRAPH <%s> { <%s> cg:contentHash ?h } }""" % ((target,) * 6))
+    assert (build([seeds_copy], store).built, build([seeds_copy], store).built) == (1, 0)
+
+
+def test_a_new_article_repeating_an_unchanged_one_is_still_caught(seeds_copy, tmp_path):
+    store = KnowledgeStore(tmp_path / "store")
+    build([seeds_copy], store)
+    original = seeds_copy / "001_95c58bfde6776d8a.txt"
+    (seeds_copy / "999_mirror.txt").write_bytes(original.read_bytes())
+    report = build([seeds_copy], store)
+    assert (report.built, report.unchanged) == (0, 5)
+    assert [(Path(p.source).name, p.message.split(" (")[0]) for p in report.problems] == \
+        [("999_mirror.txt", "same text as 001_95c58bfde6776d8a")]
+    # and an unchanged article now repeating an earlier, changed one is skipped as before
+    (seeds_copy / "999_mirror.txt").unlink()
+    (seeds_copy / "000_e3e1c4b4497a31e5.txt").write_bytes(original.read_bytes())
+    report = build([seeds_copy], store, prune=True)
+    assert [(Path(p.source).name, p.message.split(" (")[0]) for p in report.problems] == \
+        [("001_95c58bfde6776d8a.txt", "same text as 000_e3e1c4b4497a31e5")]
+    assert report.removed == 1 and article_iri("001_95c58bfde6776d8a") not in store.article_fingerprints()
+
+
+def test_force_and_prune_with_fingerprints(seeds_copy, tmp_path):
+    store = KnowledgeStore(tmp_path / "store")
+    build([seeds_copy], store)
+    assert build([seeds_copy], store, force=True).built == 5
+    (seeds_copy / "004_943bab4e8671f631.txt").unlink()
+    assert build([seeds_copy], store, prune=True).removed == 1
+    assert set(store.article_fingerprints()) == set(store.article_states())
+    assert len(store.article_fingerprints()) == 4
+
+
+def test_the_writer_flushes_the_store_as_it_goes(tmp_path):
+    """Flushing every few triples (to bound RocksDB's memtables) changes nothing in the graph."""
+    from kg.build import BuildReport, GraphWriter
+    from kg.parallel import ArticleResult
+
+    store = KnowledgeStore(tmp_path / "store")
+    flushes = []
+    original = store.flush
+    store.flush = lambda: (flushes.append(1), original())[1]
+    writer = GraphWriter(store, BuildReport(), batch_articles=2, flush_triples=3)
+    for i in range(6):
+        triples = tuple(f"<urn:s{i}> <urn:p> <urn:o{j}>" for j in range(2))
+        writer.add(ArticleResult(article_iri(f"w{i}"), triples, 0, 0))
+    writer.flush()
+    assert len(flushes) == 3
+    assert sum(len(store.quads(article_iri(f"w{i}"))) for i in range(6)) == 12

@@ -557,3 +557,50 @@ def test_markdown_heading_marker_is_not_part_of_the_title(tmp_path):
     (tmp_path / "note.md").write_text("# 엔비디아 H20 판매 금지\n\n중국이 H20 구매를 막았다.\n", encoding="utf-8")
     article = run(tmp_path)[0][0]
     assert (article.title, article.text) == ("엔비디아 H20 판매 금지", "중국이 H20 구매를 막았다.")
+
+
+# --- JSONL read line by line (issue 6) -----------------------------------------------------
+
+
+@pytest.mark.parametrize("data", [
+    '{"id": 1}\n{"id": 2}\n'.encode(),
+    '\ufeff{"id": 1}\r\n{"id": 2}\r\n\r\n'.encode(),
+    '{"id": 1}\r{"id": 2}\r\r\n{"id": 3}'.encode(),
+    '{"id": 1, "text": "a\u2028b\x85c"}\n\n{"id": 2}\r'.encode(),
+    b"",
+    b"\n\n",
+    '{"id": 1, "text": "엔비디아"}\n'.encode("cp949"),       # not UTF-8: decoded whole, as before
+    '{"id": 1, "text": "엔비디아"}\n'.encode("utf-16"),      # BOM: decoded whole
+    b'{"id": 1}\x00\n',                                         # NUL: refused whole
+])
+def test_jsonl_lines_read_lazily_split_as_the_whole_file_did(tmp_path, data):
+    from kg.ingest import _jsonl_lines, _read_text
+
+    path = tmp_path / "feed.jsonl"
+    path.write_bytes(data)
+    whole = _read_text(path)
+    lazy = _jsonl_lines(path)
+    if isinstance(whole, Problem):
+        assert lazy == whole
+    else:
+        assert list(lazy) == whole.split("\n")
+
+
+def test_unchanged_inputs_are_yielded_unread_with_their_fingerprints(tmp_path):
+    from kg.ingest import Unchanged
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text(KOREAN, encoding="utf-8")
+    (folder / "feed.jsonl").write_text(json.dumps({"id": "b", "text": KOREAN + " 추가."}, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    first, _ = run(folder)
+    known = {a.identifier: a.fingerprint for a in first}
+    again = list(iter_articles([folder], known=known.get))
+    assert again == [Unchanged("a", str(folder / "a.txt"), known["a"]),
+                     Unchanged("b", f"{folder / 'feed.jsonl'}:1", known["b"])]
+    # a manifest row is part of a file's raw input
+    (folder / "manifest.csv").write_text("file,date\na.txt,2024-09-30\n", encoding="utf-8")
+    changed = list(iter_articles([folder], known=known.get))
+    assert [type(i).__name__ for i in changed] == ["Article", "Unchanged"]
+    assert changed[0].date == "2024-09-30" and changed[0].text_key == known["a"].text_key
