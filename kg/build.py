@@ -41,7 +41,7 @@ from kg.ingest import Article, Fingerprint, Problem, Unchanged, iter_articles
 from kg.namespaces import article_iri
 from kg.parallel import ArticleResult, fingerprint_of
 from kg.resources import lexicon_dir, ontology_dir
-from kg.store import KnowledgeStore, fingerprint_operations
+from kg.store import KnowledgeStore, fingerprint_nquad, fingerprint_operations
 
 Progress = Callable[[Article | Unchanged | Problem], None]
 EXECUTORS = ("serial", "processes", "dask")
@@ -112,7 +112,9 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     if interrupted:  # a bulk load was killed half-way: trust no stored hash, replace every graph
         force = True
     known = None if force else _known(states, store.article_fingerprints(), version)
-    writer = GraphWriter(store, report) if load or executor != "dask" else None  # only Dask can skip loading
+    fresh = not states and not interrupted
+    bulk = fresh and executor != "dask"  # Dask bulk-loads its shards itself
+    writer = GraphWriter(store, report, bulk=bulk) if load or executor != "dask" else None  # only Dask can skip loading
     seen: set[str] = set()
 
     def changed() -> Iterator[Article]:
@@ -136,13 +138,16 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     if executor == "dask":
         _build_dask(changed(), store, version, min_confidence, report, writer, scheduler=scheduler,
                     client=client, jobs=jobs, output_shards=output_shards, partition=partition,
-                    fresh=not states and not interrupted)
+                    fresh=fresh)
     else:
+        if bulk:
+            store.replace_graph_state(BULK_LOAD_STATE, "loading")
         for result in _extract_local(changed(), version, min_confidence, executor, jobs, min_parallel):
             writer.add(result)
     if writer is not None:
         writer.flush()
-    if interrupted and load:
+    if (interrupted and load) or bulk:
+        store.flush()
         store.replace_graph_state(BULK_LOAD_STATE, "done")
     if prune:
         for iri in sorted(set(states) - seen):
@@ -187,12 +192,14 @@ class GraphWriter:
 
     Each article's fingerprint is replaced in the same update as its graph. Every
     `flush_triples` triples the store itself is flushed, so RocksDB's memtables never hold
-    more than that (see the module docstring).
+    more than that (see the module docstring). `bulk`: the store has no article graphs yet,
+    so there is nothing to replace; batches go through Oxigraph's bulk loader, about twice as
+    fast as an update, under the build's interrupted-load marker (the module docstring).
     """
 
     def __init__(self, store: KnowledgeStore, report: BuildReport, *, batch_articles: int = 64,
-                 batch_triples: int = 40_000, flush_triples: int = FLUSH_TRIPLES) -> None:
-        self.store, self.report = store, report
+                 batch_triples: int = 40_000, flush_triples: int = FLUSH_TRIPLES, bulk: bool = False) -> None:
+        self.store, self.report, self.bulk = store, report, bulk
         self.batch_articles, self.batch_triples, self.flush_triples = batch_articles, batch_triples, flush_triples
         self.pending: list[ArticleResult] = []
         self.notes: list[tuple[str, str]] = []
@@ -215,6 +222,8 @@ class GraphWriter:
     def flush(self) -> None:
         if not self.pending and not self.notes:
             return
+        if self.bulk and self.pending:
+            self._bulk_load()
         operations = []
         for result in self.pending:
             node = f"<{result.iri}>"
@@ -224,7 +233,8 @@ class GraphWriter:
             operations += fingerprint_operations(result.iri, result.fingerprint)
         for iri, fingerprint in self.notes:
             operations += fingerprint_operations(iri, fingerprint)
-        self.store.store.update(" ;\n".join(operations))
+        if operations:
+            self.store.store.update(" ;\n".join(operations))
         for result in self.pending:
             _count(self.report, result)
         self.unflushed += self.triples + len(self.notes)
@@ -232,6 +242,18 @@ class GraphWriter:
         if self.unflushed >= self.flush_triples:
             self.store.flush()
             self.unflushed = 0
+
+
+    def _bulk_load(self) -> None:
+        """Load the pending graphs and their fingerprints in one go; they are then done."""
+        from pyoxigraph import RdfFormat
+
+        data = "".join(r.nquads() + fingerprint_nquad(r.iri, r.fingerprint) for r in self.pending)
+        self.store.store.bulk_load(data.encode("utf-8"), format=RdfFormat.N_QUADS)
+        for result in self.pending:
+            _count(self.report, result)
+        self.unflushed += self.triples
+        self.pending, self.triples = [], 0
 
 
 def _count(report: BuildReport, result: ArticleResult) -> None:

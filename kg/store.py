@@ -149,6 +149,11 @@ def fingerprint_operations(graph: str, fingerprint: str | None) -> list[str]:
     return operations
 
 
+def fingerprint_nquad(graph: str, fingerprint: str) -> str:
+    """An article's fingerprint as an N-Quads line, for bulk loading with its graph."""
+    return f'<{graph}> <{_FINGERPRINT}> "{fingerprint}" <{_STATE_GRAPH}> .\n' if fingerprint else ""
+
+
 def _parse_turtle(path: Path) -> list:
     from pyoxigraph import parse
 

@@ -144,6 +144,20 @@ def test_dask_build_equals_single_process_and_shards_load_anywhere(corpus, seria
     assert rebuilt.built == ARTICLES and _quads(store) == _quads(serial[0])
 
 
+def test_a_fresh_store_is_bulk_loaded_and_equals_one_updated_article_by_article(corpus, serial, tmp_path):
+    assert serial[0]._state(BULK_LOAD_STATE) == "done"  # the serial fixture built a fresh store
+    first = tmp_path / "first.jsonl"
+    first.write_text(corpus.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    store = KnowledgeStore(tmp_path / "store")
+    build([first], store)
+    store.replace_graph_state(BULK_LOAD_STATE, "untouched")
+    report = build([corpus], store)  # no longer fresh: every other article goes through updates
+    assert (report.built, report.unchanged) == (ARTICLES - 1, 1)
+    assert store._state(BULK_LOAD_STATE) == "untouched"
+    assert _quads(store) == _quads(serial[0])
+    assert build([corpus], store).unchanged == ARTICLES  # fingerprints were written both ways
+
+
 def test_an_interrupted_bulk_load_is_rebuilt_not_trusted(corpus, serial, tmp_path):
     store = KnowledgeStore(tmp_path / "store")
     build([corpus], store)
