@@ -471,6 +471,7 @@ def _load_boilerplate_file(path: Path) -> Boilerplate:
 
 # invisible characters that are not format (Cf) characters: Hangul fillers used as blanks
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
+_INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
 _SPACES = re.compile(r"[^\S\n]+")
 _SENTENCE_END = re.compile(r"[.?!。？！](?=$|[\s\"'”’」』)\]>])")
@@ -485,19 +486,26 @@ def _normalise_unicode(raw: str) -> str:
     Zero-width and control characters split words invisibly (`엔비\\u200b디아`) and break
     gazetteer matching downstream; tabs and non-breaking spaces are just spaces.
     """
-    text = _LINE_BREAKS.sub("\n", raw)
+    lines = _LINE_BREAKS.sub("\n", raw).split("\n")
+    text = "\n".join(line if line.isprintable() and not _INVISIBLE_RE.search(line) else _visible(line)
+                     for line in lines)
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+
+
+def _visible(line: str) -> str:
+    """A line without control, format, surrogate and filler characters, tabs as spaces.
+
+    Only lines that are not `isprintable()` come here (most lines are): printable text has no
+    Cc, Cf or Cs character, so the character-by-character walk is needed only for the rest."""
     kept = []
-    for ch in text:
-        if ch == "\n":
-            kept.append(ch)
-        elif ch == "\t":
+    for ch in line:
+        if ch == "\t":
             kept.append(" ")
         elif ch in _INVISIBLE or unicodedata.category(ch) in ("Cc", "Cf", "Cs"):
             continue
         else:
             kept.append(ch)
-    text = unicodedata.normalize("NFC", "".join(kept))
-    return _SPACES.sub(" ", text)
+    return "".join(kept)
 
 
 def _clean_line(line: str) -> str:
@@ -521,11 +529,17 @@ def _has_sentence_end(line: str) -> bool:
 
 def _is_spam(line: str, bp: Boilerplate) -> bool:
     """Keyword stuffing or a tag cloud: many tokens, repetitive or spam-worded, not prose."""
-    tokens = [t for t in line.split(" ") if _line_key(t) or t.startswith("#")]
-    if len(tokens) < bp.min_tokens:
+    words = line.split(" ")
+    if len(words) < bp.min_tokens:
         return False
-    keys = [_line_key(t) for t in tokens]
-    vocab = sum(1 for k in keys if k and any(word in k for word in bp.spam_vocabulary)) / len(tokens)
+    keyed = [(t, _line_key(t)) for t in words]
+    keyed = [(t, k) for t, k in keyed if k or t.startswith("#")]
+    if len(keyed) < bp.min_tokens:
+        return False
+    tokens = [t for t, _ in keyed]
+    keys = [k for _, k in keyed]
+    spam_word = _vocabulary_pattern(bp.spam_vocabulary)
+    vocab = sum(1 for k in keys if k and spam_word.search(k)) / len(tokens)
     if vocab >= bp.vocab_share_always:
         return True
     if _has_sentence_end(line) or line.rstrip("\"'”’)]").endswith(("다", "요")):
@@ -533,6 +547,12 @@ def _is_spam(line: str, bp: Boilerplate) -> bool:
     repeats = 1 - len(set(keys)) / len(keys)
     hashtags = sum(1 for t in tokens if t.startswith("#")) / len(tokens)
     return repeats >= bp.max_repeat_ratio or vocab >= bp.max_vocab_share or hashtags >= bp.max_hashtag_share
+
+
+@functools.lru_cache(maxsize=8)
+def _vocabulary_pattern(vocabulary: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern finding any spam word inside a token's key."""
+    return re.compile("|".join(map(re.escape, sorted(vocabulary, key=len, reverse=True))) or "(?!)")
 
 
 def _strip_inline(line: str, bp: Boilerplate) -> str:
