@@ -224,7 +224,7 @@ class _ArticleDate:
         return _dt.date(self.year, self.month, self.day)
 
     def iso(self) -> str | None:
-        return _fmt(self.year, self.month, self.day)
+        return iso_date(self.year, self.month, self.day)
 
 
 _ARTICLE_RE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
@@ -239,13 +239,14 @@ def _parse_article_date(article_date: str | None) -> _ArticleDate:
     if not match:
         raise ValueError(f"article_date {article_date!r} is not 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD'")
     y, m, d = (int(g) if g else None for g in match.groups())
-    if _fmt(y, m, d) is None:
+    if iso_date(y, m, d) is None:
         raise ValueError(f"article_date {article_date!r} is not a calendar date")
     return _ArticleDate(y, m, d)
 
 
-def _fmt(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
-    """ISO string for a valid year / year-month / date, else None."""
+def iso_date(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
+    """ISO string for a valid year / year-month / date, else None (also used for metadata
+    dates by `kg.decode.parse_date`)."""
     if y is None or not 1 <= y <= 9999:
         return None
     if m is None:
@@ -313,11 +314,11 @@ def find_dates(text: str, article_date: str | None) -> list[DateMention]:
     for m in g.numeric.finditer(text):
         y = int(m.group("y"))
         if _MIN_YEAR <= y <= _MAX_YEAR:
-            candidates.append((m.start(), m.end(), _fmt(y, int(m.group("m")), int(m.group("d"))), False))
+            candidates.append((m.start(), m.end(), iso_date(y, int(m.group("m")), int(m.group("d"))), False))
 
     for m in g.short_numeric.finditer(text):
         y = 2000 + int(m.group("y"))
-        candidates.append((m.start(), m.end(), _fmt(y, int(m.group("m")), int(m.group("d"))), False))
+        candidates.append((m.start(), m.end(), iso_date(y, int(m.group("m")), int(m.group("d"))), False))
 
     for m in g.weekday.finditer(text):
         prefix = m.group("wp")
@@ -343,26 +344,26 @@ def _resolve_korean(m: re.Match, art: _ArticleDate, g: _Grammar) -> tuple[str | 
         year = int(m.group("y"))
         if not _MIN_YEAR <= year <= _MAX_YEAR:
             return None
-        return _fmt(year, num("m1"), num("d1")), False
+        return iso_date(year, num("m1"), num("d1")), False
 
     if m.group("yw") or m.group("ys"):
         offset = g.year_words[_norm(m.group("yw") or m.group("ys"))]
         month, day = (num("m1"), num("d1")) if m.group("yw") else (num("m3"), num("d5"))
         if offset is None or art.year is None:
             return None, True
-        return _fmt(art.year + offset, month, day), True
+        return iso_date(art.year + offset, month, day), True
 
     if m.group("m2"):
         month, day = num("m2"), num("d2")
         year = _month_year(art, month, day, mode)
-        return (_fmt(year, month, day) if year is not None else None), True
+        return (iso_date(year, month, day) if year is not None else None), True
 
     if m.group("mw"):
         offset = g.month_words[_norm(m.group("mw"))]
         if offset is None or art.month is None:
             return None, True
         year, month = _add_months(art.year, art.month, offset)
-        return _fmt(year, month, num("d3")), True
+        return iso_date(year, month, num("d3")), True
 
     if m.group("d4"):
         day = num("d4")
@@ -373,7 +374,7 @@ def _resolve_korean(m: re.Match, art: _ArticleDate, g: _Grammar) -> tuple[str | 
             year, month = _add_months(year, month, 1)
         elif mode == "past" and day > art.day:
             year, month = _add_months(year, month, -1)
-        return _fmt(year, month, day), True
+        return iso_date(year, month, day), True
 
     offset = g.day_words[_norm(m.group("dw"))]
     if offset is None or art.year is None:
@@ -431,4 +432,4 @@ def is_iso_value(value: str) -> bool:
     if not _VALUE_RE.match(value):
         return False
     parts = [int(p) for p in value.split("-")]
-    return _fmt(*parts) is not None
+    return iso_date(*parts) is not None
