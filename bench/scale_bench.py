@@ -45,14 +45,19 @@ from kg.queries import load_saved_queries, run_query
 from kg.store import KnowledgeStore
 store = KnowledgeStore(sys.argv[1], read_only=True).store
 saved = load_saved_queries()[sys.argv[2]]
-params = {p.name: "nvidia" for p in saved.parameters if not p.default}  # entities-search needs q
+# required parameters only: a name for text and entities (entities-search, entity), an action for IRIs
+ACTION = ("SELECT ?a WHERE { GRAPH ?g { ?a a <https://w3id.org/chipgraph/ontology#ExportControl> } } "
+          "ORDER BY ?a LIMIT 1")
+params = {}
+for p in saved.parameters:
+    if p.required and not p.default:
+        params[p.name] = next(iter(store.query(ACTION)))["a"].value if p.type == "iri" else "nvidia"
 times = []
 for _ in range(int(sys.argv[3]) + 1):  # the first run warms up and is not counted
     t = time.perf_counter()
     result = run_query(store, saved, params)
     times.append(time.perf_counter() - t)
-    rows = len(result.rows) if result.rows is not None else len(result.triples or [])
-    print(json.dumps([times[1:], rows]), flush=True)
+    print(json.dumps([times[1:], len(result), result.kind]), flush=True)
 """
 
 
@@ -73,7 +78,8 @@ def query_latency(store: Path, repeat: int, limit: float) -> None:
         if not done.stdout.strip():
             print(f"| {name} | | 0 | failed: {(done.stderr.strip().splitlines() or [''])[-1][:80]} | |", flush=True)
             continue
-        times, rows = json.loads(done.stdout.strip().splitlines()[-1])
+        times, rows, kind = json.loads(done.stdout.strip().splitlines()[-1])
+        rows = {"ASK": "ASK", "CONSTRUCT": f"{rows} triples", "DESCRIBE": f"{rows} triples"}.get(kind, rows)
         times.sort()
         p99 = times[min(len(times) - 1, round(0.99 * (len(times) - 1)))]
         print(f"| {name} | {rows} | {len(times)} | {1000 * statistics.median(times):.1f} | {1000 * p99:.1f} |",
