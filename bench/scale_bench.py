@@ -9,6 +9,7 @@ by the last executor listed) and p50/p99 latencies are printed. Prints Markdown 
 
     python bench/scale_bench.py --sizes 1000 10000 --executors serial processes dask
     python bench/scale_bench.py --sizes 50000 --executors processes --queries
+    python bench/scale_bench.py --sizes 1000 10000 --executors serial --cpus 0   # truly one core
     python bench/scale_bench.py --queries-only STORE --repeat 5 --query-limit 20
 """
 
@@ -86,15 +87,16 @@ def query_latency(store: Path, repeat: int, limit: float) -> None:
               flush=True)
 
 
-def measure(code: str, *args: str) -> tuple[float, float, float, float, str]:
+def measure(code: str, *args: str, cpus: set[int] | None = None) -> tuple[float, float, float, float, str]:
     """Wall seconds, CPU seconds of the process tree, peak summed RSS of the tree (MiB), peak
     of one process (MiB), stdout. CPU seconds are less disturbed than wall seconds by other
-    work on a shared machine."""
+    work on a shared machine. `cpus`: pin the child (all its threads and children) to them."""
     import psutil
 
     started = time.perf_counter()
     out = tempfile.TemporaryFile()
-    child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, cwd=ROOT)
+    pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+    child = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, cwd=ROOT, preexec_fn=pin)
     root = psutil.Process(child.pid)
     peak_tree = peak_one = 0
     status = None
@@ -154,7 +156,11 @@ def main() -> None:
     parser.add_argument("--query-limit", type=float, default=60.0, help="seconds per query, all runs")
     parser.add_argument("--queries-only", type=Path, help="only time the saved queries on this store")
     parser.add_argument("--keep", type=Path, help="keep corpora and stores under this folder")
+    parser.add_argument("--cpus", type=int, nargs="+",
+                        help="pin the measured processes to these CPUs (--cpus 0: truly one core, "
+                             "the store's background threads included)")
     args = parser.parse_args()
+    cpus = set(args.cpus) if args.cpus else None
     if args.queries_only:
         query_latency(args.queries_only, args.repeat, args.query_limit)
         return
@@ -168,18 +174,18 @@ def main() -> None:
         chars = make_corpus(corpus, n, sentences)
         print(f"corpus: {n} articles, {chars:,} characters", file=sys.stderr, flush=True)
         if not args.no_tokenise:
-            s, cpu, tree, one, _ = measure(TOKENIZE, str(corpus))
+            s, cpu, tree, one, _ = measure(TOKENIZE, str(corpus), cpus=cpus)
             rows.append((n, "kiwipiepy tokenise only (1 core)", s, cpu, tree, one))
             print(rows[-1], file=sys.stderr, flush=True)
         for executor in args.executors:
             jobs = 1 if executor == "serial" else args.jobs
             store = workdir / f"store-{n}-{executor}"
-            s, cpu, tree, one, printed = measure(BUILD, str(corpus), str(store), executor, str(jobs))
+            s, cpu, tree, one, printed = measure(BUILD, str(corpus), str(store), executor, str(jobs), cpus=cpus)
             label = {"serial": "kg build --jobs 1", "processes": f"kg build --jobs {jobs}",
                      "dask": f"kg build --executor dask (LocalCluster, {jobs} workers)"}[executor]
             rows.append((n, label, s, cpu, tree, one))
             print(rows[-1], printed, file=sys.stderr, flush=True)
-        s, cpu, tree, one, printed = measure(BUILD, str(corpus), str(store), "processes", str(args.jobs))
+        s, cpu, tree, one, printed = measure(BUILD, str(corpus), str(store), "processes", str(args.jobs), cpus=cpus)
         rows.append((n, "kg build again, nothing changed", s, cpu, tree, one))
         print(rows[-1], printed, file=sys.stderr, flush=True)
     print_rows(rows)
