@@ -38,13 +38,19 @@ class ArticleResult(NamedTuple):
         return "".join(f"{t} {graph} .\n" for t in self.triples)
 
 
-def extract_article(article: Article, version: str, min_confidence: float) -> ArticleResult:
-    """Extract one article and serialise its graph (runs in any process)."""
-    from kg.extract import extract
+def extract_chunk(articles: list[Article], version: str, min_confidence: float) -> list[ArticleResult]:
+    """Extract a few articles together (see `kg.extract.extract_many`) and serialise their
+    graphs (runs in any process)."""
+    from kg.extract import extract_many
+
+    return [_result(extraction, version, min_confidence) for extraction in extract_many(articles)]
+
+
+def _result(extraction: Any, version: str, min_confidence: float) -> ArticleResult:
     from kg.graph import article_ntriples
     from kg.namespaces import article_iri
 
-    extraction = extract(article)
+    article = extraction.article
     return ArticleResult(
         article_iri(article.identifier),
         tuple(article_ntriples(extraction, pipeline_version=version, min_confidence=min_confidence)),
@@ -59,10 +65,6 @@ def fingerprint_of(article: Article) -> str:
     if not article.raw_hash:
         return ""
     return f"{article.content_hash} {article.raw_hash} {article.text_key}"
-
-
-def extract_chunk(articles: list[Article], version: str, min_confidence: float) -> list[ArticleResult]:
-    return [extract_article(a, version, min_confidence) for a in articles]
 
 
 def _warm_up(parent: int | None = None) -> None:
@@ -103,9 +105,10 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # Each maps an iterable of articles to an iterator of ArticleResult in the same order.
 
 
-def run_serial(articles: Iterable[Article], version: str, min_confidence: float) -> Iterator[ArticleResult]:
-    for article in articles:
-        yield extract_article(article, version, min_confidence)
+def run_serial(articles: Iterable[Article], version: str, min_confidence: float, *,
+               chunk: int = 16) -> Iterator[ArticleResult]:
+    for batch in chunked(articles, chunk):
+        yield from extract_chunk(batch, version, min_confidence)
 
 
 def run_processes(articles: Iterable[Article], version: str, min_confidence: float, *, jobs: int,

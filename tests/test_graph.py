@@ -1,4 +1,5 @@
-"""Article graphs: the N-Triples lines workers send equal the quads, in the same stable order."""
+"""Article graphs: the N-Triples lines workers send equal the quads, in the same stable order;
+articles extracted together give what they give one by one."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract import extract
+from kg.extract import extract, extract_many
 from kg.graph import article_ntriples, article_quads
 from kg.ingest import Article, iter_articles
 
@@ -14,9 +15,20 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def extractions():
-    articles = [a for a in iter_articles([ROOT / "seeds", ROOT / "tests/gold/unseen"]) if isinstance(a, Article)]
+def articles():
+    return [a for a in iter_articles([ROOT / "seeds", ROOT / "tests/gold/unseen"]) if isinstance(a, Article)]
+
+
+@pytest.fixture(scope="module")
+def extractions(articles):
     return [extract(a) for a in articles]
+
+
+def test_extracting_together_equals_one_by_one(articles, extractions):
+    together = extract_many(articles)
+    assert [e.article.identifier for e in together] == [a.identifier for a in articles]
+    for one, many in zip(extractions, together):
+        assert (one.mentions, one.actions, one.relations) == (many.mentions, many.actions, many.relations)
 
 
 def test_lines_are_the_quads_in_order(extractions):
