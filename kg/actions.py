@@ -116,24 +116,8 @@ class SentenceContext:
         return find_periods(self.sentence.text)
 
     @functools.cached_property
-    def clauses(self) -> list[tuple[int, int]]:
-        return self._clauses()
-
-    @functools.cached_property
     def cues(self) -> dict[int, str]:
         return _effective_cues(self.sentence, self.mentions)
-
-    @functools.cached_property
-    def chip_proxies(self) -> set[int]:
-        return self._chip_proxies()
-
-    @functools.cached_property
-    def titles(self) -> set[int]:
-        return self._title_firms()
-
-    @functools.cached_property
-    def quoted(self) -> list[tuple[int, int]]:
-        return self._quoted_spans()
 
     def last_date(self) -> DateMention | None:
         """The last resolved date of a market sentence (or the one it carried itself), which a
@@ -158,7 +142,8 @@ class SentenceContext:
         folded = following.replace(" ", "").removeprefix("동기").removeprefix("의")
         return any(folded.startswith(w) for w in self.rules["comparison_words"])
 
-    def _clauses(self) -> list[tuple[int, int]]:
+    @functools.cached_property
+    def clauses(self) -> list[tuple[int, int]]:
         """Token index ranges [a, b) of the sentence's clauses."""
         tokens = self.sentence.tokens
         cuts, start = [], 0
@@ -172,7 +157,8 @@ class SentenceContext:
         cuts.append((start, len(tokens)))
         return [c for c in cuts if c[0] < c[1]]
 
-    def _chip_proxies(self) -> set[int]:
+    @functools.cached_property
+    def chip_proxies(self) -> set[int]:
         """Firms named as the makers of unnamed chips: 화웨이 칩으로, 엔비디아 프로세서를."""
         tokens = self.sentence.tokens
         words = self.rules["_chip_words"]
@@ -180,7 +166,8 @@ class SentenceContext:
                 any(t.form in words for t in tokens[m.last_token + 1:m.last_token + 3]
                     if t.tag.startswith("NN") or t.tag == "SL")}
 
-    def _title_firms(self) -> set[int]:
+    @functools.cached_property
+    def titles(self) -> set[int]:
         """젠슨 황 엔비디아 CEO: a firm inside a person's title plays no role of its own."""
         found = set()
         for before, mention in zip(self.mentions, self.mentions[1:]):
@@ -191,7 +178,8 @@ class SentenceContext:
                 found.add(id(mention))
         return found
 
-    def _quoted_spans(self) -> list[tuple[int, int]]:
+    @functools.cached_property
+    def quoted(self) -> list[tuple[int, int]]:
         """Offsets of quoted speech ("…", “…”) in the sentence."""
         spans = []
         for m in re.finditer(r"[“\"]([^”\"]*)[”\"]", self.sentence.text):

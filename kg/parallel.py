@@ -61,10 +61,10 @@ def _result(extraction: Any, version: str, min_confidence: float) -> ArticleResu
 
 
 def fingerprint_of(article: Article) -> str:
-    """The build-state value stored with the article's graph ("" when its raw input is unknown)."""
-    if not article.raw_hash:
-        return ""
-    return f"{article.content_hash} {article.raw_hash} {article.text_key}"
+    """The build-state value stored with the article's graph (format: `kg.store`)."""
+    from kg.store import fingerprint_value
+
+    return fingerprint_value(article.content_hash, article.raw_hash, article.text_key)
 
 
 def _warm_up(parent: int | None = None) -> None:

@@ -149,6 +149,12 @@ def fingerprint_operations(graph: str, fingerprint: str | None) -> list[str]:
     return operations
 
 
+def fingerprint_value(content_hash: str, raw_hash: str, text_key: str) -> str:
+    """The stored form of a fingerprint, which `article_fingerprints` reads back ("" when the
+    raw input is unknown: nothing is stored)."""
+    return f"{content_hash} {raw_hash} {text_key}" if raw_hash else ""
+
+
 def fingerprint_nquad(graph: str, fingerprint: str) -> str:
     """An article's fingerprint as an N-Quads line, for bulk loading with its graph."""
     return f'<{graph}> <{_FINGERPRINT}> "{fingerprint}" <{_STATE_GRAPH}> .\n' if fingerprint else ""
