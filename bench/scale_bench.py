@@ -3,13 +3,15 @@
 For each size: a synthetic corpus (seed sentences recombined under new ids and dates, as in
 `bench/build_bench.py`, fixed random seed), then, each in its own process tree whose summed RSS
 is sampled every 0.1 s: kiwipiepy tokenising the same text alone (one core), `kg build` on one
-core, on every core (`--jobs`), and on a Dask LocalCluster; finally a no-change rebuild. With
+core (`--rounds` times, with the tokenise-only run repeated after each build, so every build sits
+between two baselines: the shared machine's speed drifts by tens of percent over minutes), on
+every core (`--jobs`), and on a Dask LocalCluster; finally a no-change rebuild. With
 `--queries`, every saved query runs `--repeat` times against the largest size's graph (built
 by the last executor listed) and p50/p99 latencies are printed. Prints Markdown for BENCHMARKS.md.
 
     python bench/scale_bench.py --sizes 1000 10000 --executors serial processes dask
     python bench/scale_bench.py --sizes 50000 --executors processes --queries
-    python bench/scale_bench.py --sizes 1000 10000 --executors serial --cpus 0   # truly one core
+    python bench/scale_bench.py --sizes 1000 10000 --executors serial --cpus 0 --rounds 2   # one core
     python bench/scale_bench.py --queries-only STORE --repeat 5 --query-limit 20
 """
 
@@ -144,16 +146,44 @@ def print_rows(rows: list[tuple]) -> None:
     print("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for n, label, s, cpu, tree, one in rows:
         print(f"| {n:,} | {label} | {s:.1f} | {n / s:.1f} | {1000 * s / n:.1f} | {cpu:.1f} | {tree:.0f} | {one:.0f} |")
-    tokenise = {n: (s, cpu) for n, label, s, cpu, _, _ in rows if label.startswith("kiwipiepy")}
-    serial = {n: (s, cpu) for n, label, s, cpu, _, _ in rows if label == "kg build --jobs 1"}
     print()
-    for n in sorted(set(tokenise) & set(serial)):
-        print(f"- {n:,} articles: one-core build rate / tokenise-only rate = "
-              f"{tokenise[n][0] / serial[n][0]:.2f} (wall), {tokenise[n][1] / serial[n][1]:.2f} (CPU)")
+    for n in sorted({row[0] for row in rows}):
+        ratios = one_core_ratios([row for row in rows if row[0] == n])
+        if ratios:
+            wall, cpu = zip(*ratios)
+            each = ", ".join(f"{w:.2f}" for w in wall)
+            print(f"- {n:,} articles: one-core build rate / tokenise-only rate = {statistics.median(wall):.2f} "
+                  f"(wall), {statistics.median(cpu):.2f} (CPU); median of {len(wall)} build(s): {each}")
+    serial = {n: s for n, label, s, *_ in rows if label == "kg build --jobs 1"}
     sizes = sorted(serial)
     for small, large in zip(sizes, sizes[1:]):
-        per = [serial[n][0] / n for n in (small, large)]
+        per = [serial[n] / n for n in (small, large)]
         print(f"- per-article time, {large:,} vs {small:,} articles (one core): {per[1] / per[0]:.2f}×")
+
+
+def one_core_ratios(rows: list[tuple]) -> list[tuple[float, float]]:
+    """(wall, CPU) rate ratios of each one-process build to the tokenise-only runs on either side
+    of it (their mean): the machine's speed drifts over minutes, and a build measured between two
+    baselines is compared with the speed the machine had around it."""
+    ratios = []
+    for i, (_, label, s, cpu, *_) in enumerate(rows):
+        if label != "kg build --jobs 1":
+            continue
+        around = [r for r in (_nearest(rows[:i][::-1]), _nearest(rows[i + 1:])) if r is not None]
+        if around:
+            ratios.append((statistics.mean(r[2] for r in around) / s, statistics.mean(r[3] for r in around) / cpu))
+    return ratios
+
+
+def _nearest(rows: list[tuple]) -> tuple | None:
+    return next((r for r in rows if r[1].startswith("kiwipiepy")), None)
+
+
+def tokenise_row(n: int, corpus: Path, cpus: set[int] | None) -> tuple:
+    s, cpu, tree, one, _ = measure(TOKENIZE, str(corpus), cpus=cpus)
+    row = (n, "kiwipiepy tokenise only (1 core)", s, cpu, tree, one)
+    print(row, file=sys.stderr, flush=True)
+    return row
 
 
 def main() -> None:
@@ -161,7 +191,10 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--executors", nargs="+", default=["serial", "processes", "dask"])
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
-    parser.add_argument("--no-tokenise", action="store_true", help="skip the tokenise-only run")
+    parser.add_argument("--no-tokenise", action="store_true", help="skip the tokenise-only runs")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="one-process builds per size, each followed by a tokenise-only run "
+                             "(the ratio compares each build with the baselines on either side)")
     parser.add_argument("--queries", action="store_true", help="query latency on the largest graph")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--query-limit", type=float, default=60.0, help="seconds per query, all runs")
@@ -184,18 +217,20 @@ def main() -> None:
         corpus = workdir / f"corpus-{n}.jsonl"
         chars = make_corpus(corpus, n, sentences)
         print(f"corpus: {n} articles, {chars:,} characters", file=sys.stderr, flush=True)
-        if not args.no_tokenise:
-            s, cpu, tree, one, _ = measure(TOKENIZE, str(corpus), cpus=cpus)
-            rows.append((n, "kiwipiepy tokenise only (1 core)", s, cpu, tree, one))
-            print(rows[-1], file=sys.stderr, flush=True)
+        tokenise = not args.no_tokenise
+        if tokenise:
+            rows.append(tokenise_row(n, corpus, cpus))
         for executor in args.executors:
             jobs = 1 if executor == "serial" else args.jobs
-            store = workdir / f"store-{n}-{executor}"
-            s, cpu, tree, one, printed = measure(BUILD, str(corpus), str(store), executor, str(jobs), cpus=cpus)
             label = {"serial": "kg build --jobs 1", "processes": f"kg build --jobs {jobs}",
                      "dask": f"kg build --executor dask (LocalCluster, {jobs} workers)"}[executor]
-            rows.append((n, label, s, cpu, tree, one))
-            print(rows[-1], printed, file=sys.stderr, flush=True)
+            for round_no in range(args.rounds if executor == "serial" else 1):
+                store = workdir / f"store-{n}-{executor}-{round_no}"
+                s, cpu, tree, one, printed = measure(BUILD, str(corpus), str(store), executor, str(jobs), cpus=cpus)
+                rows.append((n, label, s, cpu, tree, one))
+                print(rows[-1], printed, file=sys.stderr, flush=True)
+                if executor == "serial" and tokenise:  # the baseline again after each build: A B A B A
+                    rows.append(tokenise_row(n, corpus, cpus))
         s, cpu, tree, one, printed = measure(BUILD, str(corpus), str(store), "processes", str(args.jobs), cpus=cpus)
         rows.append((n, "kg build again, nothing changed", s, cpu, tree, one))
         print(rows[-1], printed, file=sys.stderr, flush=True)

@@ -218,21 +218,28 @@ def _is_spam(line: str, bp: Boilerplate) -> bool:
     words = line.split(" ")
     if len(words) < bp.min_tokens:
         return False
+    spam_word = _vocabulary_pattern(bp.spam_vocabulary)
+    if _is_prose(line) and not spam_word.search(_line_key(line)):
+        return False  # the per-token checks below could only say "prose": skip them
     keyed = [(t, _line_key(t)) for t in words]
     keyed = [(t, k) for t, k in keyed if k or t.startswith("#")]
     if len(keyed) < bp.min_tokens:
         return False
     tokens = [t for t, _ in keyed]
     keys = [k for _, k in keyed]
-    spam_word = _vocabulary_pattern(bp.spam_vocabulary)
     vocab = sum(1 for k in keys if k and spam_word.search(k)) / len(tokens)
     if vocab >= bp.vocab_share_always:
         return True
-    if _has_sentence_end(line) or line.rstrip("\"'”’)]").endswith(("다", "요")):
-        return False  # prose, even when the final full stop is missing
+    if _is_prose(line):
+        return False
     repeats = 1 - len(set(keys)) / len(keys)
     hashtags = sum(1 for t in tokens if t.startswith("#")) / len(tokens)
     return repeats >= bp.max_repeat_ratio or vocab >= bp.max_vocab_share or hashtags >= bp.max_hashtag_share
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence end, or a final 다/요 (prose, even when the final full stop is missing)."""
+    return _has_sentence_end(line) or line.rstrip("\"'”’)]").endswith(("다", "요"))
 
 
 @functools.lru_cache(maxsize=8)

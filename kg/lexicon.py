@@ -69,10 +69,23 @@ class Gazetteer:
         return self.entities.get(key) if key else None
 
     def related(self, predicate: str, subject: str) -> set[str]:
-        return {o for s, o in self.relations.get(predicate, ()) if s == subject}
+        return set(self._by_end[0].get((predicate, subject), ()))
 
     def inverse(self, predicate: str, obj: str) -> set[str]:
-        return {s for s, o in self.relations.get(predicate, ()) if o == obj}
+        return set(self._by_end[1].get((predicate, obj), ()))
+
+    @functools.cached_property
+    def _by_end(self) -> tuple[dict[tuple[str, str], list[str]], dict[tuple[str, str], list[str]]]:
+        """The relations indexed by (predicate, subject) and by (predicate, object), made on
+        first use: the extractor asks for a chip's developer in many sentences, and a gazetteer
+        is not changed once loaded."""
+        forward: dict[tuple[str, str], list[str]] = {}
+        backward: dict[tuple[str, str], list[str]] = {}
+        for predicate, pairs in self.relations.items():
+            for s, o in pairs:
+                forward.setdefault((predicate, s), []).append(o)
+                backward.setdefault((predicate, o), []).append(s)
+        return forward, backward
 
     def country_of(self, key: str) -> str | None:
         """The country an entity belongs to: itself, its jurisdiction or its headquarters."""

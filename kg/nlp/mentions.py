@@ -10,12 +10,13 @@ chip model codes; each only with a word in the sentence that says what kind of t
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from kg.lexicon import Gazetteer, gazetteer, lexicon, normalize
 from kg.nlp.morph import Sentence, Token
@@ -27,6 +28,8 @@ _WORDCHAR = re.compile(r"\w")
 _PAREN_NAME = re.compile(
     r"([가-힣][가-힣0-9]*(?: [가-힣][가-힣0-9]*){0,3}) ?\(([A-Z][A-Za-z0-9.&' -]{1,50}?)\)")
 _ACRONYM = re.compile(r"^[A-Z0-9&.]{1,6}$")  # (ETF), (LLM), (EAR): glosses of terms, not names
+# the entity types a sentence's words hint at (Chip for 칩, Firm for 업체…), made on first use
+CueTypes = Callable[[], set[str]]
 _QUOTED = re.compile(r"['‘\"“]([^'’\"”\n]{2,30})['’\"”]")
 
 
@@ -86,7 +89,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     """All entity mentions of a sentence, sorted by position, non-overlapping."""
     gaz = gaz or gazetteer()
     tokens = sentence.tokens
-    cue_types = _sentence_cue_types(sentence)
+    cue_types = functools.cache(lambda: _sentence_cue_types(sentence))  # few sentences need them
     mentions = _gazetteer_mentions(sentence, gaz)
     mentions += _new_mentions(sentence, gaz, mentions, cue_types, (_parenthesised,))
     mentions += _fuzzy_mentions(sentence, gaz, mentions)
@@ -100,29 +103,32 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
 # --- gazetteer names -------------------------------------------------------------------------
 
 def _folded_chars(text: str, base: int) -> tuple[str, list[int], set[int]]:
-    """Text folded like `normalize`, each folded char mapped back to its offset."""
-    chars: list[str] = []
-    offsets: list[int] = []
-    hard: set[int] = set()
-    for i, ch in enumerate(text):
-        if ch in _HARD_BOUNDARY:
-            hard.add(len(chars))
-            continue
-        folded = _FOLDED.get(ch)
-        if folded is None:
-            folded = _FOLDED[ch] = _fold_char(ch)
-        for c in folded:
-            chars.append(c)
-            offsets.append(base + i)
-    return "".join(chars), offsets, hard
+    """Text folded like `normalize`, each folded char mapped back to its offset, and the
+    positions (in the folded text) of hard boundaries, which no name crosses.
+
+    Every sentence passes here, so the work is done by C loops (map, join, bisect) over a
+    memo of folded characters rather than character by character in Python."""
+    parts = list(map(_FOLDED.get, text))
+    if None in parts:
+        parts = [_fold_char(ch) if part is None else part for part, ch in zip(parts, text)]
+    folded = "".join(parts)
+    if len(folded) == len(parts) - parts.count(""):  # every kept character folds to one
+        offsets = [base + i for i, part in enumerate(parts) if part]
+    else:
+        offsets = [base + i for i, part in enumerate(parts) for _ in part]
+    hard = {bisect.bisect_left(offsets, base + m.start()) for m in _HARD_BOUNDARY_RE.finditer(text)}
+    return folded, offsets, hard
 
 
-_FOLDED: dict[str, str] = {}
+_HARD_BOUNDARY_RE = re.compile("[" + re.escape("".join(sorted(_HARD_BOUNDARY))) + "]")
+_FOLDED: dict[str, str] = dict.fromkeys(_HARD_BOUNDARY, "")  # a hard boundary is no name character
 
 
 def _fold_char(ch: str) -> str:
-    """One character as `normalize` folds it (memoised by the caller: texts reuse few chars)."""
-    return "".join(c for c in unicodedata.normalize("NFKC", ch).casefold() if _WORDCHAR.match(c) and c != "_")
+    """One character as `normalize` folds it, remembered in `_FOLDED` (texts reuse few chars)."""
+    folded = _FOLDED[ch] = "".join(c for c in unicodedata.normalize("NFKC", ch).casefold()
+                                   if _WORDCHAR.match(c) and c != "_")
+    return folded
 
 
 def _gazetteer_mentions(sentence: Sentence, gaz: Gazetteer) -> list[Mention]:
@@ -283,7 +289,7 @@ def _damerau(a: str, b: str) -> int:
 
 # --- names the gazetteer does not know -------------------------------------------------------
 
-def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], cue_types: set[str],
+def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], cue_types: CueTypes,
                   finders) -> list[Mention]:
     """Names found by general patterns, where no earlier finder claimed the span.
 
@@ -301,8 +307,14 @@ def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], cue_
 
 
 def _sentence_cue_types(sentence: Sentence) -> set[str]:
-    words = _settings()["_cue_words"]
-    return {words[form] for form in map(normalize, (t.form for t in sentence.tokens)) if form in words}
+    types = _cue_type_of_form
+    return {types(t.form) for t in sentence.tokens} - {None}
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cue_type_of_form(form: str) -> str | None:
+    """The entity type a morpheme hints at (memoised: a corpus repeats few forms)."""
+    return _settings()["_cue_words"].get(normalize(form))
 
 
 def _new_key(type_name: str, label_en: str | None, label_ko: str | None) -> str:
@@ -324,7 +336,7 @@ def _make_new(sentence, start, end, type_name, method, ko, en):
                    type_name, _conf(method), method, first, last, label_ko=ko, label_en=en)
 
 
-def _parenthesised(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Mention]:
+def _parenthesised(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
     """바이추안(Baichuan): a Hangul name followed by its Latin original."""
     found: list[Mention] = []
     if "(" not in sentence.text:
@@ -342,7 +354,7 @@ def _parenthesised(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> l
         ko = _trim_to_name(sentence, start, ko)
         if ko is None or _ACRONYM.match(en):
             continue
-        type_name = _single_type(cue_types - {"Regulator"})
+        type_name = _single_type(cue_types() - {"Regulator"})
         if type_name:
             start = sentence.start + m.end(1) - len(ko)
             found.append(_make_new(sentence, start, end, type_name, "parenthesised", ko, en))
@@ -367,7 +379,7 @@ def _single_type(types: set[str]) -> str | None:
     return next(iter(types)) if len(types) == 1 else None
 
 
-def _quoted(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Mention]:
+def _quoted(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
     """반도체 '쓰위안 590', 모델 '어니': a quoted name right after or before its type noun."""
     found = []
     words = _settings()["_cue_words"]
@@ -386,7 +398,7 @@ def _quoted(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Men
     return found
 
 
-def _suffixed(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Mention]:
+def _suffixed(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
     """Proper nouns ending in a company or agency suffix: `무어스레드 테크놀로지`."""
     endings = _settings()["_firm_endings"]
     suffix_types = _settings()["_suffix_types"]
@@ -412,13 +424,14 @@ def _suffixed(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[M
     return found
 
 
-def _chip_codes(sentence: Sentence, gaz: Gazetteer, cue_types: set[str]) -> list[Mention]:
+def _chip_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
     """Model codes like B40 or MI400 in a sentence that talks about chips."""
-    if "Chip" not in cue_types:
-        return []
     settings = _settings()
+    codes = list(settings["_chip_code"].finditer(sentence.text))
+    if not codes or "Chip" not in cue_types():
+        return []
     found = []
-    for m in settings["_chip_code"].finditer(sentence.text):
+    for m in codes:
         code = m.group(0)
         if code.upper() in settings["_not_codes"] or gaz.lookup(code) or re.fullmatch(r"\d{3}[A-Z]", code) is None and code[0].isdigit():
             continue
@@ -530,4 +543,10 @@ def _title_cue(tokens: tuple[Token, ...], i: int) -> str | None:
 
 
 def _replace_cue(mention: Mention, cue: str) -> Mention:
-    return replace(mention, cue=cue)
+    """The mention with its cue (built directly: `dataclasses.replace` is several times slower,
+    and every mention of every sentence passes here)."""
+    if mention.cue == cue:
+        return mention
+    m = mention
+    return Mention(m.start, m.end, m.surface, m.key, m.type, m.confidence, m.method, m.first_token,
+                   m.last_token, cue, m.label_ko, m.label_en)

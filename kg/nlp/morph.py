@@ -29,6 +29,11 @@ class Token(NamedTuple):
     end: int
 
 
+# `Token(...)` runs a Python-level __new__; the tuple constructor makes the same named tuple
+# without it (a build converts every morpheme of every article).
+_new = tuple.__new__
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence: its offsets into the article text, its text and its morphemes."""
@@ -64,7 +69,7 @@ class Analyzer:
                 if start >= end:
                     continue
                 base = chunk_start
-                tokens = tuple([Token(t.form, t.tag, base + t.start, base + t.end) for t in sent.tokens])
+                tokens = tuple([_new(Token, (t.form, t.tag, base + t.start, base + t.end)) for t in sent.tokens])
                 result.append(Sentence(base + start, base + end, text[base + start:base + end], tokens))
         return result
 
