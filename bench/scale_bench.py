@@ -64,12 +64,19 @@ for _ in range(int(sys.argv[3]) + 1):  # the first run warms up and is not count
 """
 
 
-def query_latency(store: Path, repeat: int, limit: float) -> None:
-    """Each saved query in its own process, `repeat` timed runs, at most `limit` seconds in all."""
+def query_latency(store: Path, repeat: int, limit: float, only: list[str] | None = None) -> None:
+    """Each saved query (or those in `only`) in its own process, `repeat` timed runs, at most
+    `limit` seconds in all."""
     from kg.queries import load_saved_queries
 
+    saved_queries = load_saved_queries()
+    unknown = sorted(set(only or ()) - set(saved_queries))
+    if unknown:
+        raise SystemExit(f"no saved query named {', '.join(unknown)}; see queries/")
     print("\n| query | rows | runs | p50 (ms) | p99 (ms) |\n| --- | ---: | ---: | ---: | ---: |")
-    for name, saved in load_saved_queries().items():
+    for name, saved in saved_queries.items():
+        if only and name not in only:
+            continue
         if _needs_network(saved):
             print(f"| {name} | | 0 | needs the network (SERVICE to a remote endpoint) | |", flush=True)
             continue
@@ -199,6 +206,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--query-limit", type=float, default=60.0, help="seconds per query, all runs")
     parser.add_argument("--queries-only", type=Path, help="only time the saved queries on this store")
+    parser.add_argument("--only", nargs="+", metavar="QUERY", help="time only these saved queries")
     parser.add_argument("--keep", type=Path, help="keep corpora and stores under this folder")
     parser.add_argument("--cpus", type=int, nargs="+",
                         help="pin the measured processes to these CPUs (--cpus 0: truly one core, "
@@ -206,7 +214,7 @@ def main() -> None:
     args = parser.parse_args()
     cpus = set(args.cpus) if args.cpus else None
     if args.queries_only:
-        query_latency(args.queries_only, args.repeat, args.query_limit)
+        query_latency(args.queries_only, args.repeat, args.query_limit, args.only)
         return
     sentences = seed_sentences()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="kg-scale-"))

@@ -246,3 +246,30 @@ def test_a_date_does_not_carry_into_an_unrelated_sentence():
             "엔비디아 주가는 뉴욕증시에서 전날보다 3.5% 떨어진 170.50달러에 거래를 마쳤다.")
     moves = [a for a in extract(Article("t", text, date=ARTICLE_DATE)).actions if a.cls == "StockMove"]
     assert [(m.date, str(m.values["percent"]), str(m.values["price"])) for m in moves] == [(None, "-3.5", "170.5")]
+
+
+def test_setting_a_cue_keeps_every_other_field():
+    """The cue is set by building the mention anew (faster than dataclasses.replace): a field
+    added to Mention and not carried over would silently fall back to its default."""
+    import dataclasses
+
+    from kg.nlp.mentions import Mention, _replace_cue
+
+    values = {f.name: f"v-{f.name}" for f in dataclasses.fields(Mention)}
+    mention = Mention(**values)
+    assert _replace_cue(mention, "subject") == dataclasses.replace(mention, cue="subject")
+    assert _replace_cue(mention, mention.cue) is mention
+
+
+@pytest.mark.parametrize("text", ["엔비디아의 H20, 어센드910B", "ﬁnance·Straße (화웨이)", "", "  ,;  ", "Ａｓｃｅｎｄ 9１0B칩"])
+def test_folded_text_maps_back_to_its_characters(text):
+    from kg.lexicon import normalize
+    from kg.nlp.mentions import _HARD_BOUNDARY, _folded_chars
+
+    folded, offsets, hard = _folded_chars(text, 100)
+    assert folded == normalize("".join(" " if ch in _HARD_BOUNDARY else ch for ch in text))
+    assert len(offsets) == len(folded) and offsets == sorted(offsets)
+    for i, offset in enumerate(offsets):
+        assert folded[i] in normalize(text[offset - 100])
+    boundaries = [i for i, ch in enumerate(text) if ch in _HARD_BOUNDARY]
+    assert hard == {sum(1 for o in offsets if o < 100 + i) for i in boundaries}
