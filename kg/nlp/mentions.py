@@ -307,14 +307,8 @@ def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], cue_
 
 
 def _sentence_cue_types(sentence: Sentence) -> set[str]:
-    types = _cue_type_of_form
-    return {types(t.form) for t in sentence.tokens} - {None}
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _cue_type_of_form(form: str) -> str | None:
-    """The entity type a morpheme hints at (memoised: a corpus repeats few forms)."""
-    return _settings()["_cue_words"].get(normalize(form))
+    words = _settings()["_cue_words"]
+    return {words[form] for form in map(normalize, (t.form for t in sentence.tokens)) if form in words}
 
 
 def _new_key(type_name: str, label_en: str | None, label_ko: str | None) -> str:
