@@ -274,3 +274,40 @@ def test_the_writer_flushes_the_store_as_it_goes(tmp_path):
     writer.flush()
     assert len(flushes) == 3
     assert sum(len(store.quads(article_iri(f"w{i}"))) for i in range(6)) == 12
+
+
+def test_a_fresh_store_is_bulk_loaded_in_large_pieces(tmp_path):
+    """The bulk writer loads every `bulk_triples` triples, not per article, keeping only text;
+    the graph and the fingerprints are the same as through updates."""
+    from kg.build import BuildReport, GraphWriter
+    from kg.parallel import ArticleResult
+
+    class Counting:
+        def __init__(self, store):
+            self.inner, self.loads = store, []
+
+        def bulk_load(self, data, **kw):
+            self.loads.append(data.count(b"\n"))
+            return self.inner.bulk_load(data, **kw)
+
+        def __getattr__(self, name):
+            return getattr(self.inner, name)
+
+    results = [ArticleResult(article_iri(f"b{i}"), tuple(f"<urn:s{i}> <urn:p> <urn:o{j}>" for j in range(2)),
+                             1, 0, f"h{i} r{i} k{i}") for i in range(7)]
+    bulk, updated = KnowledgeStore(tmp_path / "bulk"), KnowledgeStore(tmp_path / "updated")
+    bulk.store = counting = Counting(bulk.store)
+    report = BuildReport()
+    writer = GraphWriter(bulk, report, bulk=True, bulk_triples=5)
+    for result in results:
+        writer.add(result)
+        assert all(not pending.triples for pending in writer.pending)
+    writer.flush()
+    assert counting.loads == [9, 9, 3]  # three articles (6 triples + 3 fingerprints) a load, then the rest
+    assert report.built == 7 and report.actions == 7
+    other = GraphWriter(updated, BuildReport())
+    for result in results:
+        other.add(result)
+    other.flush()
+    assert bulk.quads() == updated.quads()
+    assert bulk.article_fingerprints() == updated.article_fingerprints() and len(bulk.article_fingerprints()) == 7
