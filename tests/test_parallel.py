@@ -119,6 +119,30 @@ def test_the_pool_reads_ahead_a_bounded_number_of_articles():
     assert max(ahead) <= 2 * 3 + 2  # window chunks in flight plus the one being cut
 
 
+def test_a_chunk_pauses_the_cycle_collector_and_leaves_it_as_it_was(monkeypatch):
+    import gc
+
+    import kg.extract
+
+    during = []
+    real = kg.extract.extract_many
+    monkeypatch.setattr(kg.extract, "extract_many", lambda articles: (during.append(gc.isenabled()), real(articles))[1])
+    article = Article(identifier="gc", text="엔비디아 주가가 하락했다.", content_hash="sha256:gc")
+    assert gc.isenabled()
+    assert len(parallel.extract_chunk([article], "v", 0.0)) == 1
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        parallel.extract_chunk([article], "v", 0.0)
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError):
+        monkeypatch.setattr(kg.extract, "extract_many", lambda articles: (_ for _ in ()).throw(RuntimeError("boom")))
+        parallel.extract_chunk([article], "v", 0.0)
+    assert gc.isenabled() and during == [False, False]
+
+
 def test_dask_build_equals_single_process_and_shards_load_anywhere(corpus, serial, client, tmp_path):
     shards = tmp_path / "shards"
     store = KnowledgeStore(tmp_path / "store")
