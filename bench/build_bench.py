@@ -36,7 +36,7 @@ print(n)
 BUILD = """
 import sys
 from kg.build import build
-from kg.store import KnowledgeStore
+from kg.rdf.store import KnowledgeStore
 report = build([sys.argv[1]], KnowledgeStore(sys.argv[2]))
 print(report.built, report.actions, len(report.problems))
 """

@@ -19,10 +19,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg import calibration  # noqa: E402
+from kg.extract import calibration  # noqa: E402
 from kg.build import build  # noqa: E402
 from kg.evaluate import evaluate  # noqa: E402
-from kg.store import KnowledgeStore  # noqa: E402
+from kg.rdf.store import KnowledgeStore  # noqa: E402
 
 SETS = {"seeds": (ROOT / "seeds", ROOT / "tests/gold/seeds.jsonl"),
         "unseen": (ROOT / "tests/gold/unseen", ROOT / "tests/gold/unseen.jsonl")}

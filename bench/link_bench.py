@@ -23,10 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kg.link import link  # noqa: E402
-from kg.link_external import import_external  # noqa: E402
-from kg.link_http import WikidataClient  # noqa: E402
-from kg.store import KnowledgeStore  # noqa: E402
+from kg.link.reconcile import link  # noqa: E402
+from kg.link.external import import_external  # noqa: E402
+from kg.link.http import WikidataClient  # noqa: E402
+from kg.rdf.store import KnowledgeStore  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("kg_wikidata_fixture", ROOT / "tests/fixtures/wikidata/servers.py")
 servers = importlib.util.module_from_spec(_spec)

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from kg.build import build  # noqa: E402
 from kg.evaluate import Bucket, EvalReport, evaluate, format_calibration, format_report  # noqa: E402
-from kg.store import KnowledgeStore  # noqa: E402
+from kg.rdf.store import KnowledgeStore  # noqa: E402
 
 SETS = {"seeds": (ROOT / "seeds", ROOT / "tests/gold/seeds.jsonl"),
         "unseen": (ROOT / "tests/gold/unseen", ROOT / "tests/gold/unseen.jsonl")}

@@ -35,7 +35,7 @@ from bench.build_bench import TOKENIZE, make_corpus, seed_sentences  # noqa: E40
 BUILD = """
 import sys
 from kg.build import build
-from kg.store import KnowledgeStore
+from kg.rdf.store import KnowledgeStore
 if __name__ == "__main__":
     executor, jobs = sys.argv[3], int(sys.argv[4])
     report = build([sys.argv[1]], KnowledgeStore(sys.argv[2]), executor=executor, jobs=jobs)
@@ -44,8 +44,8 @@ if __name__ == "__main__":
 
 QUERY = """
 import json, sys, time
-from kg.queries import load_saved_queries, run_query
-from kg.store import KnowledgeStore
+from kg.query import load_saved_queries, run_query
+from kg.rdf.store import KnowledgeStore
 store = KnowledgeStore(sys.argv[1], read_only=True).store
 saved = load_saved_queries()[sys.argv[2]]
 # required parameters only: a name for text and entities (entities-search, entity), an action for IRIs
@@ -67,7 +67,7 @@ for _ in range(int(sys.argv[3]) + 1):  # the first run warms up and is not count
 def query_latency(store: Path, repeat: int, limit: float, only: list[str] | None = None) -> None:
     """Each saved query (or those in `only`) in its own process, `repeat` timed runs, at most
     `limit` seconds in all."""
-    from kg.queries import load_saved_queries
+    from kg.query import load_saved_queries
 
     saved_queries = load_saved_queries()
     unknown = sorted(set(only or ()) - set(saved_queries))

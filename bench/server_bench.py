@@ -57,8 +57,8 @@ class Scenario:
 
 
 def scenarios(store: Path) -> list[Scenario]:
-    from kg.queries import QUERY_PREFIXES, bind_parameters, load_saved_queries
-    from kg.store import KnowledgeStore
+    from kg.query import QUERY_PREFIXES, bind_parameters, load_saved_queries
+    from kg.rdf.store import KnowledgeStore
 
     quote = urllib.parse.quote
     found = [Scenario("point lookup", "/sparql?query=" + quote(POINT), "/query?query=" + quote(POINT))]

@@ -34,8 +34,8 @@ def measure(corpus: Path, count: int, block: int = 256) -> dict[str, float]:
     from kg.build import BuildReport, GraphWriter, current_pipeline_version
     from kg.extract import warm_up
     from kg.ingest import Article, iter_articles
-    from kg.parallel import chunked, extract_chunk
-    from kg.store import KnowledgeStore
+    from kg.build.executors import chunked, extract_chunk
+    from kg.rdf.store import KnowledgeStore
 
     warm_up()
     plain = Kiwi()

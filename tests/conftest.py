@@ -37,7 +37,7 @@ def seed_store_path(tmp_path_factory) -> Path:
     """A store built from seeds/ with the default settings, shared read-only by tests."""
     from kg.build import build
     from kg.settings import default_min_confidence
-    from kg.store import KnowledgeStore
+    from kg.rdf.store import KnowledgeStore
 
     path = tmp_path_factory.mktemp("seed-store") / "store"
     store = KnowledgeStore(path)
@@ -49,7 +49,7 @@ def seed_store_path(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_store(seed_store_path):
-    from kg.store import KnowledgeStore
+    from kg.rdf.store import KnowledgeStore
 
     return KnowledgeStore(seed_store_path, read_only=True)
 

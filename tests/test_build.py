@@ -6,11 +6,11 @@ import gzip
 from pathlib import Path
 
 from kg.build import build
-from kg.export import export
+from kg.rdf.export import export
 from kg.namespaces import article_iri
 from kg.settings import default_min_confidence
-from kg.store import KnowledgeStore
-from kg.validate import validate
+from kg.rdf.store import KnowledgeStore
+from kg.rdf.validate import validate
 
 from tests.conftest import SEEDS
 
@@ -168,7 +168,7 @@ def test_a_no_change_rebuild_does_not_load_the_korean_model(seed_store_path, tmp
 
     copy = tmp_path / "store"
     shutil.copytree(seed_store_path, copy)
-    code = ("import sys\nfrom kg.build import build\nfrom kg.store import KnowledgeStore\n"
+    code = ("import sys\nfrom kg.build import build\nfrom kg.rdf.store import KnowledgeStore\n"
             "from kg.nlp.morph import analyzer\nfrom kg.lexicon import gazetteer\n"
             "r = build([sys.argv[1]], KnowledgeStore(sys.argv[2]), jobs=2)\n"
             "print(r.built, r.unchanged, analyzer.cache_info().currsize, gazetteer.cache_info().currsize)\n")
@@ -261,7 +261,7 @@ def test_force_and_prune_with_fingerprints(seeds_copy, tmp_path):
 def test_the_writer_flushes_the_store_as_it_goes(tmp_path):
     """Flushing every few triples (to bound RocksDB's memtables) changes nothing in the graph."""
     from kg.build import BuildReport, GraphWriter
-    from kg.parallel import ArticleResult
+    from kg.build.executors import ArticleResult
 
     store = KnowledgeStore(tmp_path / "store")
     flushes = []
@@ -280,7 +280,7 @@ def test_a_fresh_store_is_bulk_loaded_in_large_pieces(tmp_path):
     """The bulk writer loads every `bulk_triples` triples, not per article, keeping only text;
     the graph and the fingerprints are the same as through updates."""
     from kg.build import BuildReport, GraphWriter
-    from kg.parallel import ArticleResult
+    from kg.build.executors import ArticleResult
 
     class Counting:
         def __init__(self, store):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kg import calibration
+from kg.extract import calibration
 
 
 def test_fit_is_monotone_and_conservative():

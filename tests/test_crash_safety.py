@@ -29,7 +29,7 @@ import pytest
 from pyoxigraph import RdfFormat
 
 from kg.namespaces import article_iri
-from kg.store import KnowledgeStore
+from kg.rdf.store import KnowledgeStore
 
 from tests.conftest import SEEDS
 
@@ -141,7 +141,7 @@ def test_killing_kg_build_at_random_moments_leaves_old_or_new_graphs(versions, t
 WRITER = textwrap.dedent("""
     import sys
     from pyoxigraph import RdfFormat, parse
-    from kg.store import KnowledgeStore
+    from kg.rdf.store import KnowledgeStore
 
     store = KnowledgeStore(sys.argv[1])
     graphs = {}

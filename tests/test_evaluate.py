@@ -26,7 +26,7 @@ from kg.evaluate import (
     value_checks,
 )
 from kg.namespaces import CG, ID_BASE, article_iri
-from kg.store import KnowledgeStore
+from kg.rdf.store import KnowledgeStore
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "tests" / "gold"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kg.extract import extract, extract_many
-from kg.graph import article_ntriples, article_quads
+from kg.rdf.triples import article_ntriples, article_quads
 from kg.ingest import Article, iter_articles
 
 ROOT = Path(__file__).resolve().parents[1]

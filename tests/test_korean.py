@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.actions import SentenceContext
+from kg.extract.actions import SentenceContext
 from kg.lexicon import gazetteer
 from kg.nlp.mentions import find_mentions
 from kg.nlp.morph import analyzer

@@ -15,13 +15,13 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.link import link
-from kg.link_decisions import read_decisions
-from kg.link_graph import CLOSE_MATCH, LINKS_GRAPH, SAME_AS, read_candidates
-from kg.link_http import LinkError, WikidataClient
-from kg.link_review import apply_decisions, decide
+from kg.link.reconcile import link
+from kg.link.decisions import read_decisions
+from kg.link.graph import CLOSE_MATCH, LINKS_GRAPH, SAME_AS, read_candidates
+from kg.link.http import LinkError, WikidataClient
+from kg.link.review import apply_decisions, decide
 from kg.namespaces import REFERENCE_GRAPH
-from kg.store import KnowledgeStore
+from kg.rdf.store import KnowledgeStore
 from tests.conftest import WIKIDATA_SERVERS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata"

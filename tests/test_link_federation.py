@@ -14,15 +14,15 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF
 from typer.testing import CliRunner
 
-from kg.cli_link import import_external as import_command
-from kg.cli_link import link_app
-from kg.export import linkset
-from kg.link_external import import_external, import_query
-from kg.link_graph import EXTERNAL_GRAPH
-from kg.link_http import WikidataClient
+from kg.cli.link import import_external as import_command
+from kg.cli.link import link_app
+from kg.rdf.export import linkset
+from kg.link.external import import_external, import_query
+from kg.link.graph import EXTERNAL_GRAPH
+from kg.link.http import WikidataClient
 from kg.namespaces import REFERENCE_GRAPH
-from kg.queries import load_saved_queries, run_query, term_to_text
-from kg.store import KnowledgeStore
+from kg.query import load_saved_queries, run_query, term_to_text
+from kg.rdf.store import KnowledgeStore
 from tests.conftest import WIKIDATA_SERVERS
 
 FIXTURE = Path(__file__).parent / "fixtures" / "wikidata"
@@ -176,7 +176,7 @@ def test_cli_link_review_and_import(wikidata, tmp_path):
 
 def test_entity_external_marks_links_and_cached_facts(wikidata, store, tmp_path):
     endpoint, api = wikidata
-    from kg.link import link
+    from kg.link.reconcile import link
 
     client = WikidataClient(api=api.url, endpoint=endpoint.url, cache_dir=tmp_path / "cache")
     link(store, client, tmp_path / "decisions.tsv")

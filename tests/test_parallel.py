@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from pyoxigraph import NamedNode, RdfFormat, Store
 
-from kg import parallel
+from kg.build import executors as parallel
 from kg.build import BULK_LOAD_STATE, build
 from kg.ingest import Article
 from kg.namespaces import article_iri
-from kg.store import KnowledgeStore
+from kg.rdf.store import KnowledgeStore
 
 from tests.conftest import ROOT, SEEDS
 

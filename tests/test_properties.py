@@ -134,9 +134,9 @@ def _check_extraction(article: Article, extraction) -> None:
 
 def _check_quads_round_trip(article: Article, extraction) -> None:
     """The build writes the quads with one SPARQL update: any text must survive it."""
-    from kg.graph import article_quads
+    from kg.rdf.triples import article_quads
     from kg.namespaces import article_iri
-    from kg.store import KnowledgeStore
+    from kg.rdf.store import KnowledgeStore
 
     quads = list(article_quads(extraction, pipeline_version="test", min_confidence=0.0))
     store = KnowledgeStore(None)

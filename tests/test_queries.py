@@ -1,4 +1,4 @@
-"""Saved queries (`queries/*.rq`) and `kg.queries`: parsing, binding, running, serialising.
+"""Saved queries (`queries/*.rq`) and `kg.query`: parsing, binding, running, serialising.
 
 Every test runs on a real on-disk pyoxigraph store loaded from `tests/fixtures/sample.trig`.
 """
@@ -18,7 +18,7 @@ import rdflib
 
 from kg.errors import DataFileError, QueryError
 from kg.namespaces import ID_BASE, REFERENCE_GRAPH
-from kg.queries import (
+from kg.query import (
     GRAPH_FORMATS,
     SELECT_FORMATS,
     Parameter,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.queries import load_saved_queries, run_query
+from kg.query import load_saved_queries, run_query
 
 # Values for parameters that have no default: names the seeds certainly contain.
 REQUIRED = {"entity": "엔비디아", "q": "화웨이", "chip": "H20", "country": "미국", "action": None}

@@ -23,7 +23,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS
 
 from kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, REFERENCE_GRAPH
-from kg.queries import load_saved_queries
+from kg.query import load_saved_queries
 from tests.sparql_protocol_runner import ServerProcess
 
 E = ID_BASE + "entity/"

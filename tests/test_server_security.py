@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.queries import load_saved_queries, run_query
+from kg.query import load_saved_queries, run_query
 from tests.sparql_protocol_runner import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -331,7 +331,7 @@ TOKEN = "s3cret-Token-4f9a1c7e2b"
 
 
 def test_writes_need_the_token_and_it_never_reaches_the_logs(tmp_path):
-    from kg.store import KnowledgeStore
+    from kg.rdf.store import KnowledgeStore
 
     store_path = tmp_path / "scratch"
     store = KnowledgeStore(store_path)
@@ -377,8 +377,8 @@ def test_writes_need_the_token_and_it_never_reaches_the_logs(tmp_path):
 def test_the_token_is_compared_in_constant_time(monkeypatch):
     from starlette.requests import Request
 
-    from kg.server_core import ServerError, State
-    import kg.server_core as core
+    from kg.server.core import ServerError, State
+    import kg.server.core as core
 
     compared = []
 
@@ -404,7 +404,7 @@ def test_the_token_is_compared_in_constant_time(monkeypatch):
 def test_the_answer_cache_counts_long_keys_against_its_budget():
     import asyncio
 
-    from kg.server_cache import ResponseCache
+    from kg.server.cache import ResponseCache
 
     async def app(scope, receive, send):
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/plain")]})

@@ -246,7 +246,7 @@ def _parse_article_date(article_date: str | None) -> _ArticleDate:
 
 def iso_date(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
     """ISO string for a valid year / year-month / date, else None (also used for metadata
-    dates by `kg.decode.parse_date`)."""
+    dates by `kg.ingest.decode.parse_date`)."""
     if y is None or not 1 <= y <= 9999:
         return None
     if m is None:

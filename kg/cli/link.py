@@ -1,0 +1,126 @@
+"""CLI commands for linking to Wikidata: `kg link`, `kg link review`, `kg import-external`.
+
+Kept out of `kg/cli.py` so the linking code has one owner; `kg/cli.py` registers them with
+`app.add_typer(link_app, name="link")` and `app.command("import-external")(import_external)`.
+Like every command, each parses, calls one library function and prints; a KgError becomes one
+line on stderr and exit status 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kg.cli.console import friendly, out
+from kg.settings import SETTINGS, default_store
+
+link_app = typer.Typer(add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
+                       help="Find Wikidata candidates for entities without an identity link; `review` them.")
+
+
+def _opt(name: str, text: str):
+    setting = SETTINGS[name]
+    return typer.Option(help=f"{text} [env {setting.env}; default {setting.default}]")
+
+
+StoreOption = Annotated[Optional[Path], typer.Option(
+    "--store", help=f"Store folder [env {SETTINGS['store'].env}; default {SETTINGS['store'].default}]")]
+EndpointOption = Annotated[Optional[str], _opt("wikidata_endpoint", "SPARQL endpoint")]
+ApiOption = Annotated[Optional[str], _opt("wikidata_api", "MediaWiki API (wbsearchentities)")]
+CacheOption = Annotated[Optional[Path], _opt("link_cache", "Cache folder of Wikidata answers")]
+DecisionsOption = Annotated[Optional[Path], typer.Option(
+    help="Review decisions file [env CHIPGRAPH_LINK_DECISIONS; default ontology/links/decisions.tsv]")]
+
+
+def _client(endpoint: str | None, api: str | None, cache: Path | None):
+    from kg.link.http import WikidataClient
+
+    kwargs = {k: v for k, v in (("endpoint", endpoint), ("api", api), ("cache_dir", cache)) if v is not None}
+    return WikidataClient(**kwargs)
+
+
+def _decisions(path: Path | None) -> Path:
+    from kg.link.decisions import default_decisions_path
+
+    return path or default_decisions_path()
+
+
+@link_app.callback()
+@friendly
+def link(
+    ctx: typer.Context,
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    api: ApiOption = None,
+    cache: CacheOption = None,
+    decisions: DecisionsOption = None,
+    accept_above: Annotated[Optional[float], typer.Option(
+        help="Accept a candidate as owl:sameAs when it scores at least this and leads the next by 0.2 "
+             "(recorded in the decisions file)")] = None,
+) -> None:
+    """Search Wikidata for entities without an identity link and write scored candidates."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from kg.link.reconcile import link as run_link
+    from kg.rdf.store import KnowledgeStore
+
+    knowledge = KnowledgeStore(store or default_store())
+    client = _client(endpoint, api, cache)
+    try:
+        report = run_link(knowledge, client, _decisions(decisions), accept_above=accept_above)
+    finally:
+        client.close()
+    out.print(report.summary(), highlight=False)
+
+
+@link_app.command("review")
+@friendly
+def review(
+    store: StoreOption = None,
+    decisions: DecisionsOption = None,
+    accept: Annotated[Optional[list[str]], typer.Option(help="ENTITY=QID to accept as owl:sameAs")] = None,
+    reject: Annotated[Optional[list[str]], typer.Option(help="ENTITY=QID to reject")] = None,
+    by: Annotated[str, typer.Option(help="Who decides (kept in the decisions file)")] = "reviewer",
+) -> None:
+    """List candidate links, or accept/reject them (kept in the versioned decisions file)."""
+    from kg.link.review import decide, pending
+    from kg.query import shorten_iri
+    from kg.rdf.store import KnowledgeStore
+
+    knowledge = KnowledgeStore(store or default_store())
+    if accept or reject:
+        decide(knowledge, _decisions(decisions), accept=accept or [], reject=reject or [], by=by)
+        out.print(f"recorded {len(accept or []) + len(reject or [])} decisions in {_decisions(decisions)}",
+                  highlight=False)
+        return
+    rows = pending(knowledge)
+    table = Table(title="Candidate Wikidata links (accept with --accept ENTITY=QID)")
+    for column in ("entity", "QID", "score", "Wikidata label", "description", "method"):
+        table.add_column(column)
+    for c in rows:
+        table.add_row(shorten_iri(c.entity), c.qid, f"{c.score:.2f}", c.label, c.description, c.method)
+    (out if out.is_terminal else Console(width=220, soft_wrap=True)).print(table)
+    out.print(f"{len(rows)} candidates", highlight=False)
+
+
+@friendly
+def import_external(
+    store: StoreOption = None,
+    endpoint: EndpointOption = None,
+    cache: CacheOption = None,
+) -> None:
+    """Fetch facts about linked entities from Wikidata into a cache graph, for offline queries."""
+    from kg.link.external import import_external as run_import
+    from kg.rdf.store import KnowledgeStore
+
+    knowledge = KnowledgeStore(store or default_store())
+    client = _client(endpoint, None, cache)
+    try:
+        items, triples = run_import(knowledge, client)
+    finally:
+        client.close()
+    out.print(f"imported {triples} triples about {items} linked items from {client.endpoint}", highlight=False)

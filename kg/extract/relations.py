@@ -1,0 +1,154 @@
+"""Relations between entities (develops, uses, subsidiaryOf, ceoOf, headquarteredIn).
+
+Two sources, both driven by `ontology/lexicon/relations.yaml`: pairs of names standing close
+together with a telling word between them (엔비디아의 최고 경영자 젠슨 황 → ceoOf), and actions
+that imply a relation (a firm that develops a chip `develops` it; one that buys or trains on a
+chip `uses` it). Hypothetical, planned, expected and denied actions imply nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kg.lexicon import Gazetteer, lexicon, normalize
+from kg.nlp.mentions import Mention
+from kg.nlp.morph import Sentence
+
+if TYPE_CHECKING:
+    from kg.extract.actions import Action
+
+_FACTUAL = ("Asserted", "Reported")
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An extracted relation with its evidence sentence and confidence."""
+
+    subject: str
+    predicate: str
+    object: str
+    evidence: str
+    confidence: float
+
+
+@functools.lru_cache(maxsize=1)
+def _rules() -> dict[str, Any]:
+    return lexicon("relations.yaml")
+
+
+def relations_in_sentence(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer) -> list[Relation]:
+    """Relations signalled by words between two consecutive names."""
+    rules = _rules()
+    found = []
+    for a, b in zip(mentions, mentions[1:]):
+        gap = sentence.text[a.end - sentence.start:b.start - sentence.start]
+        after = sentence.text[b.end - sentence.start:b.end - sentence.start + 8]
+        for rule in rules["rules"]:
+            if a.type == rule["a"] and b.type == rule["b"] and rule.get("a_cue", a.cue) == a.cue \
+                    and _matches(rule, gap, after):
+                pair = {"a": a, "b": b}
+                subject, obj = pair[rule["subject"]], pair[rule["object"]]
+                if subject.key != obj.key and _plausible(rule["predicate"], subject.key, obj.key, gaz):
+                    confidence = rules["confidence"]["rule"] * min(a.confidence, b.confidence)
+                    found.append(Relation(subject.key, rule["predicate"], obj.key, sentence.text,
+                                          round(confidence, 3)))
+    found += _use_relations(sentence, mentions)
+    found += _maker_relations(sentence, mentions, gaz)
+    return found
+
+
+def _maker_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer) -> list[Relation]:
+    """엔비디아의 AI 칩 H20, 엔비디아 H100, 자사 MI308: a chip named with its maker.
+
+    The maker must be the gazetteer's developer of the chip, named in the same sentence near
+    it, inside the chip's own name, or referred to as 자사 (its own) when it is the subject."""
+    rules = _rules()
+    window = rules["maker_window"]
+    own = tuple(rules["own_words"])
+    found = []
+    for chip in (m for m in mentions if m.type == "Chip" and not m.is_new):
+        makers = gaz.inverse("develops", chip.key)
+        if not makers:
+            continue
+        near = [m for m in mentions if m.key in makers and abs(m.start - chip.start) <= window]
+        before = sentence.text[max(0, chip.start - sentence.start - 6):chip.start - sentence.start]
+        subjects = [m for m in mentions if m.key in makers and m.cue in ("subject", "topic")]
+        named_inside = any(normalize(chip.surface).startswith(normalize(alias))
+                           for key in makers for alias in gaz.entities[key].aliases if len(normalize(alias)) > 1)
+        maker = near[0].key if near else (subjects[0].key if subjects and before.strip().endswith(own)
+                                          else (sorted(makers)[0] if named_inside and len(makers) == 1 else None))
+        if maker:
+            found.append(Relation(maker, "develops", chip.key, sentence.text, rules["confidence"]["maker"]))
+    return found
+
+
+def _matches(rule: dict[str, Any], gap: str, after: str) -> bool:
+    if len(gap.strip()) > rule["max_gap"]:
+        return False
+    if "between" in rule:
+        folded = normalize(gap)
+        words = rule["between"]
+        if "~" in words:
+            return folded in ("", "의")
+        if rule.get("ends_with"):
+            stripped = re.sub(r"(들)?(인|이자|의)?$", "", folded)
+            if not any(stripped.endswith(normalize(w)) for w in words):
+                return False
+        elif not any(normalize(w) in folded for w in words):
+            return False
+    if "after_b" in rule:
+        folded = normalize(after)
+        return any(folded.startswith(normalize(w)) for w in rule["after_b"])
+    return True
+
+
+def _plausible(predicate: str, subject: str, obj: str, gaz: Gazetteer) -> bool:
+    """A develops relation contradicting the gazetteer's maker of the chip is a misreading."""
+    if predicate == "develops":
+        makers = gaz.inverse("develops", obj)
+        return not makers or subject in makers
+    return True
+
+
+def _use_relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation]:
+    """바이트댄스는 어센드 910B를 … 사용하고 있다: a firm (subject) using a chip (object)."""
+    rules = _rules()
+    verbs = set(rules["use_verbs"])
+    if not any(t.form in verbs and t.tag.startswith(("NN", "VV")) for t in sentence.tokens):
+        return []
+    firms = [m for m in mentions if m.type == "Firm" and m.cue in ("subject", "topic")]
+    chips = [m for m in mentions if m.type == "Chip" and m.cue in ("object", "instrument")]
+    if len(firms) != 1 or not chips:
+        return []
+    confidence = rules["confidence"]["use_verb"]
+    return [Relation(firms[0].key, "uses", chip.key, sentence.text,
+                     round(confidence * min(firms[0].confidence, chip.confidence), 3))
+            for chip in chips if chip.start > firms[0].end]
+
+
+def relations_from_actions(actions: list["Action"], types: dict[str, str], gaz: Gazetteer) -> list[Relation]:
+    """develops/uses implied by factual ChipDevelopment, Purchase and ModelTraining actions."""
+    rules = _rules()
+    found = []
+    for action in actions:
+        if action.modality not in _FACTUAL:
+            continue
+        for rule in rules["from_actions"]:
+            if action.cls != rule["class"]:
+                continue
+            for agent in action.roles.get("agent", ()):
+                for obj in action.roles.get("object", ()):
+                    if _type(agent, types, gaz) == rule["agent"] and _type(obj, types, gaz) == rule["object"] and \
+                            _plausible(rule["predicate"], agent, obj, gaz):
+                        confidence = rules["confidence"]["from_action"] * action.confidence / 0.8
+                        found.append(Relation(agent, rule["predicate"], obj, action.evidence,
+                                              round(min(confidence, 0.95), 3)))
+    return found
+
+
+def _type(key: str, types: dict[str, str], gaz: Gazetteer) -> str | None:
+    entity = gaz.entities.get(key)
+    return entity.type if entity is not None else types.get(key)

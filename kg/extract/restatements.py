@@ -1,0 +1,106 @@
+"""Fold restatements of one event within an article into a single action.
+
+News copy states its main event several times: a headline, a subhead, the lede and the body
+(미국이 엔비디아의 AI칩 수출에 제동을 걸었다 … 미국 정부가 엔비디아의 H20을 특별한 허가 없이
+판매할 수 없도록 규제를 강화했다). An action whose every role is the same as, or a more general
+name for, the roles of a more specific action of the same class and kind of modality is a
+restatement of it: the United States for the Department of Commerce, Nvidia for its H20. Two
+equally specific actions with different participants stay apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from kg.lexicon import Gazetteer
+
+if TYPE_CHECKING:
+    from kg.extract.actions import Action
+
+ROLES = ("agent", "object", "target")
+_KIND = {"Asserted": "fact", "Reported": "fact", "Planned": "future", "Expected": "future"}
+
+
+def fold_restatements(actions: list["Action"], gaz: Gazetteer, generic: frozenset[str] = frozenset()) -> list["Action"]:
+    """Merge each general action into the most specific action it restates.
+
+    `generic` names the government entities that stand for any body of their country
+    (미국 정부, 중국 당국); a named ministry is never taken for another one."""
+    ordered = sorted(actions, key=_specificity, reverse=True)
+    kept: list[Action] = []
+    for action in ordered:
+        host = next((k for k in kept if _restates(action, k, gaz, generic)), None)
+        if host is not None:
+            kept[kept.index(host)] = _absorb(host, action)
+            continue
+        guest = next((k for k in kept if _restates(k, action, gaz, generic)), None)
+        if guest is not None:  # as specific by count, but naming the chip where the other names its maker
+            kept[kept.index(guest)] = _absorb(action, guest)
+            continue
+        kept.append(action)
+    order = {id(a): i for i, a in enumerate(actions)}
+    return sorted(kept, key=lambda a: order.get(id(a), len(order)))
+
+
+def _specificity(action: "Action") -> tuple:
+    filled = sum(1 for r in ROLES if action.roles.get(r))
+    precision = len(action.date.value) if action.date and action.date.value else 0
+    return filled, len(action.values), precision, action.confidence
+
+
+def _restates(general: "Action", specific: "Action", gaz: Gazetteer, generic: frozenset[str]) -> bool:
+    if general.cls != specific.cls or _KIND.get(general.modality) != _KIND.get(specific.modality) \
+            or _KIND.get(general.modality) is None:
+        return False
+    if general.values and general.values != specific.values:
+        return False
+    if general.period and general.period != specific.period:
+        return False
+    if not _dates_agree(general, specific):
+        return False
+    for role in ROLES:
+        mine = general.roles.get(role, ())
+        theirs = specific.roles.get(role, ())
+        if mine and not theirs:
+            return False
+        if not all(any(_covers(g, s, gaz, generic) for s in theirs) for g in mine):
+            return False
+    return True
+
+
+def _dates_agree(general: "Action", specific: "Action") -> bool:
+    """An undated report restates a dated one; a dated report restates only an agreeing date
+    (it never lends its date to an undated action: that could join two different events)."""
+    if not (general.date and general.date.value):
+        return True
+    if not (specific.date and specific.date.value):
+        return False
+    short = min(len(general.date.value), len(specific.date.value))
+    return general.date.value[:short] == specific.date.value[:short]
+
+
+def _covers(general: str, specific: str, gaz: Gazetteer, generic: frozenset[str]) -> bool:
+    """`general` names `specific` or something it belongs to: a country or its government in
+    general for one of its bodies, a firm for its chip."""
+    if general == specific:
+        return True
+    kinds = (_type(general, gaz), _type(specific, gaz))
+    if kinds == ("Country", "Regulator") or kinds == ("Regulator", "Regulator") and general in generic:
+        return gaz.country_of(general) == gaz.country_of(specific) is not None
+    if kinds == ("Firm", "Chip"):
+        return general in gaz.inverse("develops", specific)
+    return False
+
+
+def _type(key: str, gaz: Gazetteer) -> str | None:
+    entity = gaz.entities.get(key)
+    return entity.type if entity else None
+
+
+def _absorb(host: "Action", general: "Action") -> "Action":
+    """The specific action, with the higher confidence and the source the general one names."""
+    changes = {"confidence": max(host.confidence, general.confidence)}
+    if not host.reported_by and general.reported_by:
+        changes["reported_by"] = general.reported_by
+    return replace(host, **changes)

@@ -1,0 +1,157 @@
+"""Export the graph in RDF formats, byte-identical for the same store content.
+
+Turtle and TriG are written by rdflib's pretty serialisers (which sort subjects and
+predicates) from quads fed in sorted order; N-Quads and N-Triples are sorted lines; JSON-LD is
+rdflib's, from the same sorted input. So a diff between two exports means the graph changed.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import json
+
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import Literal as Literal_
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from kg.errors import KgError
+from kg.namespaces import CG, GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, article_iri
+from kg.rdf.store import KnowledgeStore
+
+FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
+PREFIXES = {
+    "cg": str(CG._NS), "e": ID_BASE + "entity/", "art": ID_BASE + "article/", "act": ID_BASE + "action/",
+    "stmt": ID_BASE + "statement/", "cgg": GRAPH_BASE, "rdf": str(RDF), "rdfs": str(RDFS),
+    "skos": str(SKOS), "owl": str(OWL), "xsd": str(XSD), "dcterms": str(DCTERMS), "prov": str(PROV),
+    "schema": str(SCHEMA), "wd": str(WD), "org": "http://www.w3.org/ns/org#",
+    "vann": "http://purl.org/vocab/vann/",
+}
+_GRAPH_NAMES = {"ontology": ONTOLOGY_GRAPH, "reference": REFERENCE_GRAPH}
+
+
+def resolve_graph(name: str, store: KnowledgeStore) -> str:
+    """A graph given as an IRI, `ontology`, `reference` or an article identifier."""
+    if name in _GRAPH_NAMES:
+        return _GRAPH_NAMES[name]
+    candidates = [name] if name.startswith(("http://", "https://")) else [article_iri(name)]
+    if not name.startswith(("http://", "https://")):
+        candidates += [g for g in store.article_states() if g.rsplit("/", 1)[-1].startswith(name + "_")]
+    known = set(store.graphs())
+    for candidate in candidates:
+        if candidate in known:
+            return candidate
+    raise KgError(f"no graph called '{name}' in the store",
+                  hint="use an article identifier, `reference`, `ontology` or a graph IRI (see `kg stats`)")
+
+
+def export(store: KnowledgeStore, fmt: str = "turtle", graphs: Iterable[str] = ()) -> bytes:
+    """Serialise the chosen graphs (default: all) in `fmt`."""
+    if fmt not in FORMATS:
+        raise KgError(f"unknown format '{fmt}'", hint="choose one of " + ", ".join(FORMATS))
+    names = [resolve_graph(g, store) for g in graphs]
+    quads = [q for name in names for q in store.quads(name)] if names else store.quads()
+    quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    if fmt == "nquads":
+        return _sorted_lines(serialize(quads, format=RdfFormat.N_QUADS))
+    if fmt == "ntriples":
+        triples = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
+        return _sorted_lines(serialize(triples, format=RdfFormat.N_TRIPLES))
+    if fmt == "turtle":
+        return _rdflib_graph(quads).serialize(format="turtle", encoding="utf-8")
+    if fmt == "trig":
+        return _trig(quads)
+    return _jsonld(quads)
+
+
+def _by_graph(quads: list[Quad]) -> dict[str, list[Quad]]:
+    groups: dict[str, list[Quad]] = {}
+    for quad in quads:
+        groups.setdefault(str(quad.graph_name), []).append(quad)
+    return groups
+
+
+def _trig(quads: list[Quad]) -> bytes:
+    """TriG with graphs in IRI order, each body written by the Turtle serialiser.
+
+    All graphs share one namespace manager, so a prefix rdflib has to invent for one graph
+    means the same namespace in every graph and is declared once at the top.
+    """
+    shared = _rdflib_graph([])
+    bodies = []
+    for name, members in sorted(_by_graph(quads).items()):
+        graph = _rdflib_graph(members)
+        graph.namespace_manager = shared.namespace_manager
+        lines = [line for line in graph.serialize(format="turtle").splitlines() if not line.startswith("@prefix")]
+        inner = "\n".join(("    " + line) if line else "" for line in lines).strip("\n")
+        label = shared.namespace_manager.normalizeUri(URIRef(name[1:-1])) if name.startswith("<") else name
+        bodies.append(f"\n{label} {{\n{inner}\n}}\n")
+    prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(shared.namespace_manager.namespaces())
+                       if p)
+    return (prefixes + "".join(bodies)).encode("utf-8")
+
+
+def _jsonld(quads: list[Quad]) -> bytes:
+    """Expanded JSON-LD, graphs and nodes in IRI order (rdflib's order follows hashing)."""
+    document = []
+    for name, members in sorted(_by_graph(quads).items()):
+        nodes: dict[str, dict] = {}
+        for q in members:
+            node = nodes.setdefault(_json_id(q.subject), {"@id": _json_id(q.subject)})
+            if q.predicate.value == str(RDF.type) and not isinstance(q.object, Literal_):
+                node.setdefault("@type", []).append(_json_id(q.object))
+            else:
+                node.setdefault(q.predicate.value, []).append(_json_value(q.object))
+        graph = [nodes[key] for key in sorted(nodes)]
+        document.append({"@id": name[1:-1], "@graph": graph} if name.startswith("<") else {"@graph": graph})
+    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def _json_id(term) -> str:
+    return f"_:{term.value}" if isinstance(term, BlankNode) else term.value
+
+
+def _json_value(term) -> dict:
+    if not isinstance(term, Literal_):
+        return {"@id": _json_id(term)}
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == str(XSD.string):
+        return {"@value": term.value}
+    return {"@value": term.value, "@type": term.datatype.value}
+
+
+def _sorted_lines(data: bytes) -> bytes:
+    lines = sorted(set(data.decode("utf-8").splitlines()))
+    return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+def _bind(graph: Graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True, replace=True)
+
+
+def _term(term):
+    if isinstance(term, NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _rdflib_graph(quads: list[Quad]) -> Graph:
+    graph = Graph(bind_namespaces="none")
+    _bind(graph)
+    for q in quads:
+        graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))
+    return graph
+
+
+def linkset(store: KnowledgeStore) -> bytes:
+    """A VoID linkset (Turtle) of every owl:sameAs to Wikidata, with counts (`kg export --linkset`)."""
+    from kg.link.external import linkset as _linkset
+
+    return _linkset(store)

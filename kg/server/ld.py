@@ -1,0 +1,198 @@
+"""Linked Data: `/id/…` answers for every IRI under https://w3id.org/chipgraph/id/, and VoID.
+
+A person gets a page (labels in Korean and English, types, Wikidata links, each fact with the
+articles that state it and their evidence sentences, and the links pointing in); a program gets
+Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation (or `?format=`). The SPARQL behind
+the pages lives in `kg/templates/sparql/*.rq` and runs through `kg.query.run_query`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import pyoxigraph as ox
+from starlette.requests import Request
+from starlette.responses import Response
+
+from kg.namespaces import GRAPH_BASE, ID_BASE
+from kg.query import OWL, RDF, RDFS, SKOS, load_saved_queries, run_query, serialize_result, shorten_iri
+from kg.server.core import HTML, JSONLD, NTRIPLES, RDFXML, TEMPLATES, TURTLE, ServerError, State, answer, negotiate
+
+LD_QUERIES = load_saved_queries(TEMPLATES / "sparql")
+EXTERNAL = load_saved_queries()["external-entity"]  # what Wikidata says, for entity pages
+DESCRIPTION_FORMATS = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
+VOID_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+_NAMES = {RDF + "type", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel", OWL + "sameAs"}
+
+
+async def resource(request: Request) -> Response:
+    """The page or RDF description of the Chipgraph IRI this path stands for."""
+    state: State = request.app.state.kg
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    iri = ID_BASE + raw.decode("latin-1").split("/id/", 1)[1]
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise ServerError(404, f"{unquote(iri)} is not a valid IRI.") from None
+    fmt = negotiate(request.headers.get("accept"), DESCRIPTION_FORMATS, request.query_params.get("format"))
+    if fmt is not HTML:
+        result = await state.run(run_query, state.store, LD_QUERIES["resource-describe"], {"resource": iri})
+        if not result.triples:
+            raise ServerError(404, f"the graph says nothing about {iri}.")
+        result.triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return answer(serialize_result(result, fmt.name), fmt)
+    page = await state.run(describe, state.store, iri)
+    if page is None:
+        raise ServerError(404, f"the graph says nothing about {iri}.")
+    return state.render(request, "resource.html", title=page.title, page=page, iri=iri)
+
+
+async def void(request: Request) -> Response:
+    """The VoID description of the dataset: counts per class and graph, links to Wikidata."""
+    state: State = request.app.state.kg
+    fmt = negotiate(request.headers.get("accept"), VOID_FORMATS, request.query_params.get("format"))
+    result = await state.run(run_query, state.store, LD_QUERIES["void"], {"endpoint": state.base_url(request) + "sparql"})
+    result.triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    return answer(serialize_result(result, fmt.name), fmt)
+
+
+# ------------------------------------------------------------------------------------------------
+# The page model
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """Where a fact is stated: a graph (an article, the reference data or the ontology)."""
+
+    graph: str
+    evidence: list[str] = field(default_factory=list)
+    confidence: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class Fact:
+    property: str
+    value: ox.NamedNode | ox.Literal | ox.BlankNode
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+@dataclass
+class Page:
+    iri: str
+    title: str
+    labels: dict[str, list[str]]
+    aliases: list[str]
+    types: list[str]
+    same_as: list[str]
+    facts: list[Fact]
+    incoming: list[Fact]
+    names: dict[str, str]
+    external: list[dict] = field(default_factory=list)  # rows of queries/external-entity.rq
+
+    def name(self, iri: str) -> str:
+        return self.names.get(iri) or shorten_iri(iri)
+
+    def source_name(self, graph: str) -> str:
+        if graph == self.iri:
+            return "this article"
+        if graph == GRAPH_BASE + "reference":
+            return "reference data"
+        if graph == GRAPH_BASE + "ontology":
+            return "ontology"
+        return self.names.get(graph) or shorten_iri(graph)
+
+
+def describe(store: ox.Store, iri: str) -> Page | None:
+    """Everything the page shows about `iri`, or None when the graph does not mention it."""
+    params = {"resource": iri}
+    rows = run_query(store, LD_QUERIES["resource-facts"], params).records()
+    if not rows:
+        return None
+    names, labels, types_of = _names(run_query(store, LD_QUERIES["resource-labels"], params).records())
+    for node, types in types_of.items():  # an action has no label: its kind names it
+        kinds = [t for t in types if not t.endswith("#Action")]
+        if node not in names and kinds:
+            names[node] = names.get(kinds[0], shorten_iri(kinds[0]))
+    facts: dict[tuple, Fact] = {}
+    for row in rows:
+        key = (row["direction"].value, row["property"].value, row["value"])
+        fact = facts.setdefault(key, Fact(row["property"].value, row["value"]))
+        graph = row["graph"].value
+        source = fact.sources.setdefault(graph, Source(graph))
+        if row["evidence"] is not None and row["evidence"].value not in source.evidence:
+            source.evidence.append(row["evidence"].value)
+        if row["date"] is not None:
+            source.date = row["date"].value
+    for row in run_query(store, LD_QUERIES["resource-evidence"], params).records():
+        direction, other = ("out", row["object"]) if row["subject"].value == iri else ("in", row["subject"])
+        fact = facts.get((direction, row["predicate"].value, other))
+        source = fact.sources.get(row["graph"].value) if fact else None
+        if source is None:
+            continue
+        if row["evidence"] is not None and row["evidence"].value not in source.evidence:
+            source.evidence.append(row["evidence"].value)
+        if row["confidence"] is not None:
+            source.confidence = row["confidence"].value
+    own = labels.get(iri, {})
+    out = [f for (d, _, _), f in facts.items() if d == "out"]
+    same_as = sorted({f.value.value for f in out if f.property == OWL + "sameAs" and isinstance(f.value, ox.NamedNode)})
+    aliases = sorted({f.value.value for f in out if f.property == SKOS + "altLabel"})
+    return Page(iri=iri, title=_title(iri, own, names, types_of.get(iri, []), out), labels=own, aliases=aliases,
+                types=types_of.get(iri, []), same_as=same_as, facts=[f for f in out if f.property not in _NAMES],
+                incoming=[f for (d, _, _), f in facts.items() if d == "in"], names=names,
+                external=_external(store, iri))
+
+
+def _external(store: ox.Store, iri: str) -> list[dict]:
+    """Identity and candidate links of an entity, and the facts `kg import-external` cached
+    about its Wikidata item: shown apart from the graph's own facts, marked external."""
+    if not iri.startswith(ID_BASE + "entity/"):
+        return []
+    rows = run_query(store, EXTERNAL, {"entity": iri}).records()
+    return [r for r in rows if r["link"] is not None and r["link"].value != "none"]
+
+
+def _names(rows: list[dict]) -> tuple[dict[str, str], dict[str, dict[str, list[str]]], dict[str, list[str]]]:
+    """Display names ("엔비디아 (Nvidia)", an article's title), labels by language, and types, per IRI."""
+    labels: dict[str, dict[str, list[str]]] = {}
+    types: dict[str, list[str]] = {}
+    titles: dict[str, str] = {}
+    for row in rows:
+        node, kind, text = row["node"].value, row["kind"].value, row["text"]
+        if kind == "type":
+            types.setdefault(node, [])
+            if text.value not in types[node]:
+                types[node].append(text.value)
+        elif kind == "title":
+            titles.setdefault(node, text.value)
+        else:
+            by_lang = labels.setdefault(node, {}).setdefault(getattr(text, "language", None) or "", [])
+            if text.value not in by_lang:
+                by_lang.append(text.value)
+    names = {}
+    for node in set(labels) | set(titles):
+        ko, en = labels.get(node, {}).get("ko", []), labels.get(node, {}).get("en", [])
+        other = labels.get(node, {}).get("", [])
+        if titles.get(node):
+            names[node] = titles[node]
+        elif ko and en and ko[0] != en[0]:
+            names[node] = f"{ko[0]} ({en[0]})"
+        else:
+            names[node] = (ko or en or other or [shorten_iri(node)])[0]
+    return names, labels, {node: sorted(found) for node, found in types.items()}
+
+
+def _title(iri: str, labels: dict[str, list[str]], names: dict[str, str], types: list[str], out: list[Fact]) -> str:
+    """A heading: the labels in both languages, an article's title, or an action's kind and date."""
+    if labels.get("ko") or labels.get("en"):
+        return " · ".join(dict.fromkeys(labels.get("ko", [])[:1] + labels.get("en", [])[:1]))
+    if iri in names:
+        return names[iri]
+    kind = next((names.get(t, shorten_iri(t)) for t in types if not t.endswith("#Action")), None)
+    date = next((f.value.value for f in out if f.property.endswith("#date") and isinstance(f.value, ox.Literal)), None)
+    if kind:
+        return f"{kind} · {date}" if date else kind
+    return shorten_iri(iri)
