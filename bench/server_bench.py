@@ -57,14 +57,15 @@ class Scenario:
 
 
 def scenarios(store: Path) -> list[Scenario]:
-    from kg.query import QUERY_PREFIXES, bind_parameters, load_saved_queries
+    from kg.namespaces import PREFIXES
+    from kg.query import bind_parameters, load_saved_queries
     from kg.rdf.store import KnowledgeStore
 
     quote = urllib.parse.quote
     found = [Scenario("point lookup", "/sparql?query=" + quote(POINT), "/query?query=" + quote(POINT))]
     saved = load_saved_queries()
     knowledge = KnowledgeStore(store, read_only=True)
-    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in QUERY_PREFIXES.items())
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
     for name, params in SAVED:
         bound = bind_parameters(knowledge.store, saved[name], params)
         values = " ".join(f"VALUES ?{var.value} {{ {term} }}" for var, term in bound.items())

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+from kg.text import normalize_name
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
 
@@ -33,10 +34,7 @@ ALIAS_PREDICATES = (RDFS.label, SKOS.altLabel, SKOS.hiddenLabel)
 MIN_ENTITIES = 220
 
 
-def normalize(text: str) -> str:
-    """NFKC, casefold, and drop whitespace and punctuation (as the matcher compares names)."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if not (ch.isspace() or unicodedata.category(ch)[0] in "PZ"))
+normalize = normalize_name  # the one rule by which the matcher compares names
 
 
 @pytest.fixture(scope="module")

@@ -263,7 +263,7 @@ def test_setting_a_cue_keeps_every_other_field():
 
 @pytest.mark.parametrize("text", ["엔비디아의 H20, 어센드910B", "ﬁnance·Straße (화웨이)", "", "  ,;  ", "Ａｓｃｅｎｄ 9１0B칩"])
 def test_folded_text_maps_back_to_its_characters(text):
-    from kg.lexicon import normalize
+    from kg.text import normalize_name as normalize
     from kg.nlp.mentions import _HARD_BOUNDARY, _folded_chars
 
     folded, offsets, hard = _folded_chars(text, 100)

@@ -187,7 +187,7 @@ def test_entity_external_marks_links_and_cached_facts(wikidata, store, tmp_path)
     facts = {(r["link"], r["property"], r["valueLabel"] or r["value"]) for r in smic}
     assert ("verified", "http://www.wikidata.org/prop/direct/P249", "688981") in facts
     assert ("verified", "http://www.wikidata.org/prop/direct/P414", "Shanghai Stock Exchange@en") in facts
-    assert all(r["graph"] == "graph:reference" for r in smic)
+    assert all(r["graph"] == "cgg:reference" for r in smic)
     cambricon = rows(run_query(store.store, query, {"entity": "캠브리콘"}))
     assert {(r["link"], r["item"], r["property"]) for r in cambricon} == {
         ("candidate", "wd:Q990000003", ""), ("candidate", "wd:Q990000004", "")}

@@ -58,19 +58,11 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import DataFileError, StoreError
-from kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, ONTOLOGY_IRI, REFERENCE_GRAPH
-from kg.query import normalize_name
+from kg.namespaces import ACTION_BASE, ENTITY_BASE, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, RDF_NS as RDF, ROLES
+from kg.text import normalize_name
 
-CG = ONTOLOGY_IRI + "#"
-ENTITY_BASE = ID_BASE + "entity/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-PREFIXES = {
-    "cg": CG, "rdf": RDF, "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#", "owl": "http://www.w3.org/2002/07/owl#",
-    "dcterms": "http://purl.org/dc/terms/",
-}
+CG = PREFIXES["cg"]
 KINDS = ("entity", "action", "relation")
-ROLES = ("agent", "object", "target")
 NUMBERS = ("percent", "price", "quantity", "amount_usd")
 VALUES = ("date", *NUMBERS, "period")  # what "dates and numbers" scores
 MODALITIES = ("Asserted", "Reported", "Planned", "Expected", "Denied", "Hypothetical")
@@ -332,7 +324,7 @@ def _read_actions(store: ox.Store, predicted, subclasses) -> None:
     for row in _rows(store, "SELECT ?g ?a ?p ?o WHERE { GRAPH ?g { ?a a ?c ; ?p ?o "
                             f"FILTER(STRSTARTS(STR(?c), \"{CG}\")) }} }}"):
         graph, iri, prop, obj = row["g"].value, row["a"].value, row["p"].value, row["o"]
-        if not iri.startswith(ID_BASE + "action/"):
+        if not iri.startswith(ACTION_BASE):
             continue
         item = found.setdefault((graph, iri), Predicted(kind="action", iri=iri))
         name = _local(prop)

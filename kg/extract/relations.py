@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kg.lexicon import Gazetteer, lexicon, normalize
+from kg.lexicon import Gazetteer, lexicon
+from kg.text import normalize_name
 from kg.nlp.mentions import Mention
 from kg.nlp.morph import Sentence
 
@@ -76,8 +77,8 @@ def _maker_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer
         near = [m for m in mentions if m.key in makers and abs(m.start - chip.start) <= window]
         before = sentence.text[max(0, chip.start - sentence.start - 6):chip.start - sentence.start]
         subjects = [m for m in mentions if m.key in makers and m.cue in ("subject", "topic")]
-        named_inside = any(normalize(chip.surface).startswith(normalize(alias))
-                           for key in makers for alias in gaz.entities[key].aliases if len(normalize(alias)) > 1)
+        named_inside = any(normalize_name(chip.surface).startswith(normalize_name(alias))
+                           for key in makers for alias in gaz.entities[key].aliases if len(normalize_name(alias)) > 1)
         maker = near[0].key if near else (subjects[0].key if subjects and before.strip().endswith(own)
                                           else (sorted(makers)[0] if named_inside and len(makers) == 1 else None))
         if maker:
@@ -89,19 +90,19 @@ def _matches(rule: dict[str, Any], gap: str, after: str) -> bool:
     if len(gap.strip()) > rule["max_gap"]:
         return False
     if "between" in rule:
-        folded = normalize(gap)
+        folded = normalize_name(gap)
         words = rule["between"]
         if "~" in words:
             return folded in ("", "의")
         if rule.get("ends_with"):
             stripped = re.sub(r"(들)?(인|이자|의)?$", "", folded)
-            if not any(stripped.endswith(normalize(w)) for w in words):
+            if not any(stripped.endswith(normalize_name(w)) for w in words):
                 return False
-        elif not any(normalize(w) in folded for w in words):
+        elif not any(normalize_name(w) in folded for w in words):
             return False
     if "after_b" in rule:
-        folded = normalize(after)
-        return any(folded.startswith(normalize(w)) for w in rule["after_b"])
+        folded = normalize_name(after)
+        return any(folded.startswith(normalize_name(w)) for w in rule["after_b"])
     return True
 
 

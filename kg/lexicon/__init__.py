@@ -8,8 +8,6 @@ cue words and suffixes are YAML files under `ontology/lexicon/` that a domain ex
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,22 +16,11 @@ from rdflib import RDF, RDFS, Graph, URIRef
 from rdflib.namespace import OWL, SKOS
 
 from kg.errors import DataFileError
-from kg.namespaces import CG, ID_BASE
+from kg.namespaces import CG, ENTITY_BASE
 from kg.resources import lexicon_dir, ontology_dir
+from kg.text import normalize_name
 
 ENTITY_TYPES = ("Firm", "Chip", "Regulator", "Country", "Person", "AIModel", "MediaOutlet", "Exchange")
-_ENTITY_PREFIX = ID_BASE + "entity/"
-_NOT_NAME_CHARS = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def normalize(text: str) -> str:
-    """Fold a name for matching: NFKC, case-folded, without spaces or punctuation.
-
-    `어센드 910B`, `어센드910B` and `Ascend-910b` fold the same way, so spacing and
-    punctuation variants need no aliases of their own.
-    """
-    return _NOT_NAME_CHARS.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @dataclass(frozen=True)
@@ -49,7 +36,7 @@ class Entity:
 
     @property
     def iri(self) -> str:
-        return _ENTITY_PREFIX + self.key
+        return ENTITY_BASE + self.key
 
     @property
     def label(self) -> str:
@@ -65,7 +52,7 @@ class Gazetteer:
     relations: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def lookup(self, name: str) -> Entity | None:
-        key = self.alias_index.get(normalize(name))
+        key = self.alias_index.get(normalize_name(name))
         return self.entities.get(key) if key else None
 
     def related(self, predicate: str, subject: str) -> set[str]:
@@ -107,9 +94,9 @@ class Gazetteer:
 
 def _key_of(node: URIRef, path: Path) -> str:
     text = str(node)
-    if not text.startswith(_ENTITY_PREFIX):
-        raise DataFileError(f"entity IRI {text} is outside {_ENTITY_PREFIX}", path=path)
-    return text[len(_ENTITY_PREFIX):]
+    if not text.startswith(ENTITY_BASE):
+        raise DataFileError(f"entity IRI {text} is outside {ENTITY_BASE}", path=path)
+    return text[len(ENTITY_BASE):]
 
 
 def _entity_from_graph(graph: Graph, node: URIRef, type_name: str, path: Path) -> Entity:
@@ -137,7 +124,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     index: dict[str, str] = {}
     for entity in entities.values():
         for alias in entity.aliases:
-            folded = normalize(alias)
+            folded = normalize_name(alias)
             if not folded:
                 continue
             other = index.setdefault(folded, entity.key)
@@ -146,9 +133,9 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
                                     hint="keep it on one entity")
     relations: dict[str, set[tuple[str, str]]] = {}
     for name in ("develops", "subsidiaryOf", "headquarteredIn", "jurisdiction", "ceoOf", "uses"):
-        pairs = {(str(s)[len(_ENTITY_PREFIX):], str(o)[len(_ENTITY_PREFIX):])
+        pairs = {(str(s)[len(ENTITY_BASE):], str(o)[len(ENTITY_BASE):])
                  for s, o in graph.subject_objects(CG[name])
-                 if str(s).startswith(_ENTITY_PREFIX) and str(o).startswith(_ENTITY_PREFIX)}
+                 if str(s).startswith(ENTITY_BASE) and str(o).startswith(ENTITY_BASE)}
         relations[name] = pairs
     return Gazetteer(entities=entities, alias_index=index, relations=relations)
 

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import DataFileError
-from kg.namespaces import ID_BASE
+from kg.namespaces import ENTITY_BASE, WD_NS as WD
 from kg.resources import ontology_dir
 
 COLUMNS = ("entity", "qid", "decision", "score", "label", "date", "by")
 DECISIONS_ENV = "CHIPGRAPH_LINK_DECISIONS"
 _QID = re.compile(r"^Q[1-9][0-9]*$")
-ENTITY_BASE = ID_BASE + "entity/"
-WD = "http://www.wikidata.org/entity/"
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import re
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.link.decisions import WD
+from kg.namespaces import WD_NS as WD
 from kg.link.graph import CLOSE_MATCH, DCTERMS, EXTERNAL_GRAPH, LINKS_GRAPH, PROV, SAME_AS, XSD
 from kg.link.http import LinkError, WikidataClient
 from kg.rdf.store import KnowledgeStore
@@ -103,7 +103,7 @@ def linkset(store: KnowledgeStore) -> bytes:
     from rdflib import Graph, Literal, URIRef
     from rdflib.namespace import DCTERMS as DCT, FOAF, OWL, RDF, XSD as X
 
-    from kg.rdf.export import PREFIXES
+    from kg.namespaces import PREFIXES
 
     rows = store.store.query(
         "SELECT DISTINCT ?e ?w ?g WHERE { GRAPH ?g { ?e <%s> ?w } FILTER(STRSTARTS(STR(?w), \"%s\")) }" % (SAME_AS, WD))

@@ -30,18 +30,16 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 
-from kg.link.decisions import ENTITY_BASE, WD, Decision
-from kg.namespaces import GRAPH_BASE, ID_BASE
+from kg.link.decisions import Decision
+from kg.namespaces import ENTITY_BASE, GRAPH_BASE, ID_BASE, LINKS_GRAPH, OWL_NS as OWL, WD_NS as WD
 from kg.rdf.store import KnowledgeStore
 
-LINKS_GRAPH = GRAPH_BASE + "links"
 EXTERNAL_GRAPH = GRAPH_BASE + "external/wikidata"
 MAPPING_BASE = ID_BASE + "mapping/"
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-OWL = "http://www.w3.org/2002/07/owl#"
 SAME_AS = OWL + "sameAs"
 CLOSE_MATCH = "http://www.w3.org/2004/02/skos/core#closeMatch"
 SSSOM = "https://w3id.org/sssom/"
@@ -145,9 +143,9 @@ SELECT ?entity ?qid ?score ?method ?label ?comment WHERE {
 
 def read_candidates(store: KnowledgeStore) -> list[Candidate]:
     """The candidate (closeMatch) links now in the store, best first per entity."""
-    from kg.query import QUERY_PREFIXES
+    from kg.namespaces import PREFIXES
 
-    rows = store.store.query(_READ, prefixes=QUERY_PREFIXES)
+    rows = store.store.query(_READ, prefixes=PREFIXES)
     return [Candidate(entity=r["entity"].value, qid=r["qid"].value, score=float(r["score"].value),
                       method=r["method"].value, label=r["label"].value if r["label"] else "",
                       description=r["comment"].value if r["comment"] else "") for r in rows]

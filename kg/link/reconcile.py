@@ -26,8 +26,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.lexicon import normalize
-from kg.link.decisions import ENTITY_BASE, WD, Decision, entity_key, read_decisions, record_decisions
+from kg.text import normalize_name
+from kg.namespaces import ENTITY_BASE, WD_NS as WD
+from kg.link.decisions import Decision, entity_key, read_decisions, record_decisions
 from kg.link.graph import LINKS_GRAPH, Candidate, write_links
 from kg.link.http import WikidataClient
 from kg.namespaces import ONTOLOGY_IRI
@@ -101,25 +102,25 @@ SELECT DISTINCT ?e ?w WHERE {{
 
 def known_same_as(store: KnowledgeStore) -> set[tuple[str, str]]:
     """(entity IRI, QID) pairs asserted outside the links graph (the verified gazetteer)."""
-    from kg.query import QUERY_PREFIXES
+    from kg.namespaces import PREFIXES
 
-    rows = store.store.query(_SAME_AS, prefixes=QUERY_PREFIXES)
+    rows = store.store.query(_SAME_AS, prefixes=PREFIXES)
     return {(r["e"].value, r["w"].value[len(WD):]) for r in rows}
 
 
 def entities(store: KnowledgeStore) -> dict[str, EntityInfo]:
     """Every typed entity of the store with its names and the QIDs of its countries."""
-    from kg.query import QUERY_PREFIXES
+    from kg.namespaces import PREFIXES
 
     found: dict[str, EntityInfo] = {}
-    for row in store.store.query(_ENTITIES, prefixes=QUERY_PREFIXES, use_default_graph_as_union=True):
+    for row in store.store.query(_ENTITIES, prefixes=PREFIXES, use_default_graph_as_union=True):
         info = found.setdefault(row["e"].value, EntityInfo(row["e"].value, row["type"].value))
         if row["name"] is not None:
             kind = "label" if row["p"].value.endswith("#label") else "alias"
             entry = (row["name"].value, row["name"].language or "en", kind)
             if entry not in info.names:
                 info.names.append(entry)
-    for row in store.store.query(_COUNTRIES, prefixes=QUERY_PREFIXES, use_default_graph_as_union=True):
+    for row in store.store.query(_COUNTRIES, prefixes=PREFIXES, use_default_graph_as_union=True):
         if row["e"].value in found:
             found[row["e"].value].countries.add(row["w"].value[len(WD):])
     for info in found.values():
@@ -156,7 +157,7 @@ def _search_all(client: WikidataClient, todo: list[EntityInfo]) -> dict[str, dic
                 continue
             hit = hits[iri].setdefault(qid, _Hit(qid, item.get("label", ""), item.get("description", "")))
             match = item.get("match") or {}
-            exact = normalize(str(match.get("text", ""))) == normalize(text)
+            exact = normalize_name(str(match.get("text", ""))) == normalize_name(text)
             where = match.get("type", "label")
             points = (0.5 if kind == "label" else 0.4) if exact else 0.2
             hit.evidence[f"{lang} {kind} {text} {'=' if exact else '~'} {where}"] = points

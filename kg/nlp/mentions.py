@@ -14,11 +14,11 @@ import bisect
 import functools
 import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable
 
-from kg.lexicon import Gazetteer, gazetteer, lexicon, normalize
+from kg.lexicon import Gazetteer, gazetteer, lexicon
+from kg.text import fold_char, normalize_name
 from kg.nlp.morph import Sentence, Token
 
 _HARD_BOUNDARY = set(",()[]{}·ㆍ/;:!?|<>…")
@@ -70,7 +70,7 @@ def _settings() -> dict[str, Any]:
     cue_words: dict[str, str] = {}
     for type_name, words in data.get("type_cues", {}).items():
         for word in words:
-            cue_words.setdefault(normalize(word), type_name)
+            cue_words.setdefault(normalize_name(word), type_name)
     data["_cue_words"] = cue_words
     data["_skip_nouns"] = data["_transparent"] | set(data["name_suffixes"]["Firm"])
     data["_examples"] = set(data["example_markers"])
@@ -103,7 +103,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
 # --- gazetteer names -------------------------------------------------------------------------
 
 def _folded_chars(text: str, base: int) -> tuple[str, list[int], set[int]]:
-    """Text folded like `normalize`, each folded char mapped back to its offset, and the
+    """Text folded like `normalize_name`, each folded char mapped back to its offset, and the
     positions (in the folded text) of hard boundaries, which no name crosses.
 
     Every sentence passes here, so the work is done by C loops (map, join, bisect) over a
@@ -125,9 +125,8 @@ _FOLDED: dict[str, str] = dict.fromkeys(_HARD_BOUNDARY, "")  # a hard boundary i
 
 
 def _fold_char(ch: str) -> str:
-    """One character as `normalize` folds it, remembered in `_FOLDED` (texts reuse few chars)."""
-    folded = _FOLDED[ch] = "".join(c for c in unicodedata.normalize("NFKC", ch).casefold()
-                                   if _WORDCHAR.match(c) and c != "_")
+    """One character as `normalize_name` folds it, remembered in `_FOLDED` (texts reuse few chars)."""
+    folded = _FOLDED[ch] = fold_char(ch)
     return folded
 
 
@@ -308,7 +307,7 @@ def _new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], cue_
 
 def _sentence_cue_types(sentence: Sentence) -> set[str]:
     words = _settings()["_cue_words"]
-    return {words[form] for form in map(normalize, (t.form for t in sentence.tokens)) if form in words}
+    return {words[form] for form in map(normalize_name, (t.form for t in sentence.tokens)) if form in words}
 
 
 def _new_key(type_name: str, label_en: str | None, label_ko: str | None) -> str:
@@ -319,7 +318,7 @@ def _new_key(type_name: str, label_en: str | None, label_ko: str | None) -> str:
     """
     slug = re.sub(r"[^a-z0-9]+", "-", (label_en or "").lower()).strip("-")
     if label_ko:
-        digest = hashlib.sha1(normalize(label_ko).encode()).hexdigest()[:6 if slug else 10]
+        digest = hashlib.sha1(normalize_name(label_ko).encode()).hexdigest()[:6 if slug else 10]
         slug = f"{slug}-{digest}" if slug else digest
     return f"new-{type_name.lower()}-{slug}"
 
@@ -383,7 +382,7 @@ def _quoted(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Men
             continue
         before = sentence.text[:m.start()].split()[-1:] or [""]
         after = sentence.text[m.end():].split()[:1] or [""]
-        type_name = words.get(normalize(before[0])) or words.get(normalize(re.sub(r"[을를이가은는의에과와도]$", "", after[0])))
+        type_name = words.get(normalize_name(before[0])) or words.get(normalize_name(re.sub(r"[을를이가은는의에과와도]$", "", after[0])))
         if type_name in ("Chip", "AIModel") and not re.search(r"[다요]$|\s[가-힣]+다$", name):
             start = sentence.start + m.start(1)
             ascii_name = name if name.isascii() else None

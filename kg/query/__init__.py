@@ -15,7 +15,7 @@ A saved query is a `.rq` file whose leading `#+ ` comment lines hold a YAML head
 Running a query (`run_query`):
 
 * the default graph is the union of all named graphs (`use_default_graph_as_union=True`) and the
-  standard prefixes (`QUERY_PREFIXES`: cg, rdf, rdfs, skos, owl, xsd, dcterms, prov, schema, wd,
+  standard prefixes (`PREFIXES`: cg, rdf, rdfs, skos, owl, xsd, dcterms, prov, schema, wd,
   plus e: for entities and art: for articles) are predeclared; a query may still declare its own.
 * a parameter binds the variable of the same name to a typed RDF term through pyoxigraph's
   `substitutions` (SEP-0007); the value is never pasted into the query text, so a value such as
@@ -54,7 +54,6 @@ import functools
 import json
 import re
 import threading
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -65,47 +64,17 @@ import pyoxigraph as ox
 import yaml
 
 from kg.errors import DataFileError, QueryError, StoreError
-from kg.namespaces import ID_BASE, ONTOLOGY_IRI, GRAPH_BASE
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, lookup
+from kg.namespaces import ENTITY_BASE, PREFIXES, RDFS_NS, SKOS_NS, XSD_NS
 from kg.resources import queries_dir
+from kg.text import normalize_name
 
 Term = Union[ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple]
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-OWL = "http://www.w3.org/2002/07/owl#"
-WD = "http://www.wikidata.org/entity/"
-ENTITY_BASE = ID_BASE + "entity/"
-
-#: Prefixes every query may use without declaring them.
-QUERY_PREFIXES: dict[str, str] = {
-    "cg": ONTOLOGY_IRI + "#",
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "skos": SKOS,
-    "owl": OWL,
-    "xsd": XSD,
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "schema": "https://schema.org/",
-    "wd": WD,
-    "e": ENTITY_BASE,
-    "art": ID_BASE + "article/",
-}
-
-#: Prefixes used to shorten IRIs for display and in Turtle output (also accepted in CURIE values).
-DISPLAY_PREFIXES: dict[str, str] = {
-    **QUERY_PREFIXES,
-    "act": ID_BASE + "action/",
-    "stmt": ID_BASE + "statement/",
-    "graph": GRAPH_BASE,
-}
+XSD, RDFS, SKOS = XSD_NS, RDFS_NS, SKOS_NS
 
 PARAMETER_TYPES = ("string", "entity", "iri", "date", "integer", "decimal", "boolean")
 QUERY_KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-SELECT_FORMATS = ("json", "xml", "csv", "tsv")
-GRAPH_FORMATS = ("turtle", "ntriples", "nquads", "jsonld", "rdfxml")
 
 _VARNAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _QUERY_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -434,8 +403,8 @@ def _date_literal(name: str, text: str) -> ox.Literal:
 def _as_iri(text: str) -> ox.NamedNode | None:
     """An IRI from an absolute IRI or a CURIE with a known prefix, else None."""
     curie = _CURIE.match(text)
-    if curie and curie.group(1) in DISPLAY_PREFIXES and not curie.group(2).startswith("//"):
-        text = DISPLAY_PREFIXES[curie.group(1)] + curie.group(2)
+    if curie and curie.group(1) in PREFIXES and not curie.group(2).startswith("//"):
+        text = PREFIXES[curie.group(1)] + curie.group(2)
     if not _IRI_VALUE.match(text):
         return None
     try:
@@ -473,12 +442,6 @@ _CACHE_LIMIT = 8
 _CACHE_LOCK = threading.Lock()
 
 
-def normalize_name(text: str) -> str:
-    """NFKC, casefold, without whitespace, punctuation or control characters."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in "PZC")
-
-
 def clear_entity_cache(store: Any | None = None) -> None:
     """Forget the cached entity labels of `store` (of every store when None)."""
     with _CACHE_LOCK:
@@ -497,7 +460,7 @@ def _entity_index(store: ox.Store, *, refresh: bool = False) -> _EntityIndex:
     index = _EntityIndex()
     labels_by_lang: dict[str, dict[str, str]] = {}
     try:
-        solutions = store.query(_LABEL_QUERY, prefixes=QUERY_PREFIXES, use_default_graph_as_union=True)
+        solutions = store.query(_LABEL_QUERY, prefixes=PREFIXES, use_default_graph_as_union=True)
         rows = [(s["entity"].value, s["property"].value, s["label"]) for s in solutions]
     except OSError as exc:
         raise StoreError(f"cannot read entity labels from the store: {exc}") from None
@@ -533,7 +496,7 @@ def resolve_entity(store: Any, value: str) -> ox.NamedNode:
     """The entity IRI for a label, alias, misspelling, key, IRI or CURIE; QueryError if none or several."""
     store = _as_store(store)
     text = value.strip()
-    if re.match(r"^https?://", text, re.IGNORECASE) or (_CURIE.match(text) and _CURIE.match(text).group(1) in DISPLAY_PREFIXES):
+    if re.match(r"^https?://", text, re.IGNORECASE) or (_CURIE.match(text) and _CURIE.match(text).group(1) in PREFIXES):
         iri = _as_iri(text)
         if iri is None:
             raise QueryError(f"{value!r} is not a valid IRI")
@@ -541,7 +504,7 @@ def resolve_entity(store: Any, value: str) -> ox.NamedNode:
             return iri
         same = [s["e"] for s in store.query(
             "SELECT DISTINCT ?e ?x WHERE { ?e owl:sameAs ?x FILTER(STRSTARTS(STR(?e), \"%s\")) }" % ENTITY_BASE,
-            prefixes=QUERY_PREFIXES, use_default_graph_as_union=True, substitutions={ox.Variable("x"): iri})]
+            prefixes=PREFIXES, use_default_graph_as_union=True, substitutions={ox.Variable("x"): iri})]
         return same[0] if len(same) == 1 else iri
     norm = normalize_name(text)
     if not norm:
@@ -566,7 +529,7 @@ def resolve_entity(store: Any, value: str) -> ox.NamedNode:
 
 
 def _still_named(store: ox.Store, iri: str) -> bool:
-    result = store.query("ASK { ?e rdfs:label|skos:altLabel|skos:hiddenLabel ?l }", prefixes=QUERY_PREFIXES,
+    result = store.query("ASK { ?e rdfs:label|skos:altLabel|skos:hiddenLabel ?l }", prefixes=PREFIXES,
                          use_default_graph_as_union=True, substitutions={ox.Variable("e"): ox.NamedNode(iri)})
     return bool(result)
 
@@ -609,7 +572,7 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: Mapping[str, Any
         raise QueryError("only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) can be run here; updates are refused")
 
     def execute() -> QueryResult:
-        result = store.query(saved.sparql, prefixes=QUERY_PREFIXES, use_default_graph_as_union=True,
+        result = store.query(saved.sparql, prefixes=PREFIXES, use_default_graph_as_union=True,
                              substitutions=substitutions or None)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(kind="ASK", boolean=bool(result), query=saved)
@@ -683,7 +646,7 @@ def shorten_iri(iri: str) -> str:
     """`e:nvidia` for an entity IRI, `cg:ExportControl` for a term, … (the IRI itself otherwise)."""
     best = ""
     best_prefix = ""
-    for prefix, namespace in DISPLAY_PREFIXES.items():
+    for prefix, namespace in PREFIXES.items():
         if iri.startswith(namespace) and len(namespace) > len(best):
             best, best_prefix = namespace, prefix
     if best and len(iri) > len(best):
@@ -735,31 +698,25 @@ def _results_json(result: QueryResult) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def serialize_result(result: QueryResult, fmt: str) -> bytes:
-    """Bytes of `result` in `fmt`: json/xml/csv/tsv (SELECT, ASK) or turtle/ntriples/nquads/jsonld/rdfxml."""
-    fmt = fmt.lower().replace("-", "").replace("_", "")
-    fmt = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "json-ld": "jsonld", "xml-rdf": "rdfxml",
-           "rdf": "rdfxml", "srj": "json", "srx": "xml"}.get(fmt, fmt)
+def serialize_result(result: QueryResult, fmt: str | Format) -> bytes:
+    """Bytes of `result` in `fmt`: a results format (SELECT, ASK) or an RDF format (CONSTRUCT, DESCRIBE)."""
+    allowed = RESULT_FORMATS if result.kind in ("SELECT", "ASK") else GRAPH_FORMATS
+    found = fmt if isinstance(fmt, Format) else lookup(fmt)
+    if found not in allowed:
+        shown = found.value if found is not None else str(fmt).lower()
+        raise QueryError(f"a {result.kind} result cannot be written as {shown!r}",
+                         hint="use one of " + ", ".join(allowed))
     if result.kind in ("SELECT", "ASK"):
-        if fmt not in SELECT_FORMATS:
-            raise QueryError(f"a {result.kind} result cannot be written as {fmt!r}",
-                             hint="use one of " + ", ".join(SELECT_FORMATS))
         as_json = _results_json(result)
-        if fmt == "json":
+        if found is Format.JSON:
             return as_json
         parsed = ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)
-        target = {"xml": ox.QueryResultsFormat.XML, "csv": ox.QueryResultsFormat.CSV,
-                  "tsv": ox.QueryResultsFormat.TSV}[fmt]
-        return parsed.serialize(format=target)
-    if fmt not in GRAPH_FORMATS:
-        raise QueryError(f"a {result.kind} result cannot be written as {fmt!r}",
-                         hint="use one of " + ", ".join(GRAPH_FORMATS))
-    if fmt == "nquads":
+        return parsed.serialize(format=found.results_format)
+    if found is Format.NQUADS:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    rdf_format = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-                  "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
-    prefixes = DISPLAY_PREFIXES if fmt in ("turtle", "rdfxml", "jsonld") else None
+    rdf_format = found.rdf_format
+    prefixes = PREFIXES if found in (Format.TURTLE, Format.RDFXML, Format.JSONLD) else None
     try:
         return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes)
     except (ValueError, TypeError):

@@ -14,20 +14,13 @@ import json
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, serialize
 from pyoxigraph import Literal as Literal_
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import RDF, XSD
 
 from kg.errors import KgError
-from kg.namespaces import CG, GRAPH_BASE, ID_BASE, ONTOLOGY_GRAPH, REFERENCE_GRAPH, SCHEMA, WD, article_iri
+from kg.formats import EXPORT_FORMATS, Format, parse_format
+from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH, article_iri
 from kg.rdf.store import KnowledgeStore
 
-FORMATS = ("turtle", "trig", "nquads", "ntriples", "jsonld")
-PREFIXES = {
-    "cg": str(CG._NS), "e": ID_BASE + "entity/", "art": ID_BASE + "article/", "act": ID_BASE + "action/",
-    "stmt": ID_BASE + "statement/", "cgg": GRAPH_BASE, "rdf": str(RDF), "rdfs": str(RDFS),
-    "skos": str(SKOS), "owl": str(OWL), "xsd": str(XSD), "dcterms": str(DCTERMS), "prov": str(PROV),
-    "schema": str(SCHEMA), "wd": str(WD), "org": "http://www.w3.org/ns/org#",
-    "vann": "http://purl.org/vocab/vann/",
-}
 _GRAPH_NAMES = {"ontology": ONTOLOGY_GRAPH, "reference": REFERENCE_GRAPH}
 
 
@@ -46,10 +39,9 @@ def resolve_graph(name: str, store: KnowledgeStore) -> str:
                   hint="use an article identifier, `reference`, `ontology` or a graph IRI (see `kg stats`)")
 
 
-def export(store: KnowledgeStore, fmt: str = "turtle", graphs: Iterable[str] = ()) -> bytes:
-    """Serialise the chosen graphs (default: all) in `fmt`."""
-    if fmt not in FORMATS:
-        raise KgError(f"unknown format '{fmt}'", hint="choose one of " + ", ".join(FORMATS))
+def export(store: KnowledgeStore, fmt: str | Format = Format.TURTLE, graphs: Iterable[str] = ()) -> bytes:
+    """Serialise the chosen graphs (default: all) in `fmt` (one of `EXPORT_FORMATS`)."""
+    fmt = parse_format(fmt, EXPORT_FORMATS)
     names = [resolve_graph(g, store) for g in graphs]
     quads = [q for name in names for q in store.quads(name)] if names else store.quads()
     quads.sort(key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))

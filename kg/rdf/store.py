@@ -1,5 +1,10 @@
 """The embedded pyoxigraph store: open it, replace one article's graph at a time, query it.
 
+`KnowledgeStore` is the only code that talks to pyoxigraph's `Store`: every query (saved queries,
+the code's own `kg/sparql/*.rq`, the server's SPARQL endpoint) goes through `KnowledgeStore.query`
+with the one prefix table, and every write through its update and load methods, so a cache kept
+for a store (`memo`) knows when the data under it changed.
+
 Each article's graph is replaced by a single SPARQL update (DROP + INSERT DATA), which Oxigraph
 runs as one transaction: a reader, or a build killed half-way, sees the old graph or the new
 one, never a mix. The ontology and the reference entities live in graphs of their own and are
@@ -12,10 +17,17 @@ import hashlib
 from pathlib import Path
 from typing import Iterable
 
-from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, Store
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from pyoxigraph import (BlankNode, CanonicalizationAlgorithm, Dataset, DefaultGraph, Literal, NamedNode, Quad,
+                        QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store, Triple, Variable)
 
 from kg.errors import StoreError
-from kg.namespaces import CG, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.namespaces import CG, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
+
+Term = NamedNode | BlankNode | Literal | Triple
+T = TypeVar("T")
 from kg.resources import ontology_dir
 
 REFERENCE_FILES = {ONTOLOGY_GRAPH: ("chipgraph.ttl",), REFERENCE_GRAPH: ("entities.ttl",)}
@@ -43,6 +55,102 @@ class KnowledgeStore:
         except OSError as exc:
             raise StoreError(f"cannot open the store: {exc}", path=self.path,
                              hint="is another `kg` process writing to it?") from exc
+        self.read_only = read_only
+        self._generation = 0  # bumped by every write made through this object
+        self._memos: dict[str, tuple[int, Any]] = {}
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def query(self, sparql: str, *, bindings: Mapping[str, Term] | None = None, union: bool = True,
+              base_iri: str | None = None, default_graph: list[NamedNode] | None = None,
+              named_graphs: list[NamedNode] | None = None) -> QuerySolutions | QueryBoolean | QueryTriples:
+        """Run a read query with the prefix table predeclared.
+
+        `bindings` set variables to RDF terms before the query runs (SEP-0007 substitution: a value
+        is never pasted into the text). `union`: the default graph is the union of all graphs
+        (else the store's own default graph), unless `default_graph` names the graphs to use.
+        """
+        options: dict[str, Any] = {"prefixes": PREFIXES}
+        if bindings:
+            options["substitutions"] = {Variable(name): term for name, term in bindings.items()}
+        if base_iri is not None:
+            options["base_iri"] = base_iri
+        if default_graph is not None:
+            options["default_graph"] = default_graph
+        elif union:
+            options["use_default_graph_as_union"] = True
+        if named_graphs is not None:
+            options["named_graphs"] = named_graphs
+        return self.store.query(sparql, **options)
+
+    def match(self, subject: Any = None, predicate: Any = None, obj: Any = None, graph: Any = None) -> list[Quad]:
+        """Quads matching a pattern (None matches anything), in the store's order."""
+        return list(self.store.quads_for_pattern(subject, predicate, obj, graph))
+
+    def dump(self, fmt: RdfFormat = RdfFormat.N_QUADS, *, graph: NamedNode | None = None) -> bytes:
+        """The whole store (or one graph) serialised by pyoxigraph, build state included."""
+        if graph is not None:
+            return self.store.dump(format=fmt, from_graph=graph)
+        return self.store.dump(format=fmt)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def memo(self, name: str, make: Callable[[], T]) -> T:
+        """A value computed from this store's data, remembered until the next write through it
+        (the label index of entity lookup, for example). A read-only store never goes stale."""
+        cached = self._memos.get(name)
+        if cached is not None and cached[0] == self._generation:
+            return cached[1]
+        value = make()
+        self._memos[name] = (self._generation, value)
+        return value
+
+    def forget(self) -> None:
+        """Drop remembered values: the data changed behind this object's back (another writer)."""
+        self._generation += 1
+        self._memos.clear()
+
+    # --- writing ------------------------------------------------------------------------------
+
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL update (one transaction) with the prefix table predeclared."""
+        self._generation += 1
+        if base_iri is None:
+            self.store.update(sparql, prefixes=PREFIXES)
+        else:
+            self.store.update(sparql, prefixes=PREFIXES, base_iri=base_iri)
+
+    def extend(self, quads: Iterable[Quad]) -> None:
+        """Add quads in one transaction."""
+        self._generation += 1
+        self.store.extend(quads)
+
+    def bulk_load(self, data: bytes, fmt: RdfFormat = RdfFormat.N_QUADS) -> None:
+        """Oxigraph's bulk loader: fast, not transactional (see kg.build.writer)."""
+        self._generation += 1
+        self.store.bulk_load(data, format=fmt)
+
+    def load(self, data: bytes, fmt: RdfFormat, *, graph: NamedNode | DefaultGraph | None = None,
+             base_iri: str | None = None) -> None:
+        """Parse and add RDF data (into `graph` for a triples format)."""
+        self._generation += 1
+        options: dict[str, Any] = {"format": fmt}
+        if graph is not None:
+            options["to_graph"] = graph
+        if base_iri is not None:
+            options["base_iri"] = base_iri
+        self.store.load(data, **options)
+
+    def drop_graph(self, graph: NamedNode) -> None:
+        """Remove a named graph and its content."""
+        self._generation += 1
+        self.store.remove_graph(graph)
+
+    def add_graph(self, graph: NamedNode) -> None:
+        """Declare an (empty) named graph."""
+        self._generation += 1
+        self.store.add_graph(graph)
 
     # --- reference graphs -------------------------------------------------------------------
 
@@ -71,12 +179,12 @@ class KnowledgeStore:
         the state hash is written last, so an interrupted load is redone by the next build.
         """
         self.replace_graph(graph, [], state="loading")
-        self.store.extend(quads)
+        self.extend(quads)
         self.replace_graph_state(graph, digest)
 
     def replace_graph_state(self, graph: str, state: str) -> None:
         node = NamedNode(graph)
-        self.store.update(
+        self.update(
             f"DELETE WHERE {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> ?h }} }} ;\n"
             f"INSERT DATA {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> \"{state}\" }} }}")
 
@@ -95,13 +203,13 @@ class KnowledgeStore:
         update = f"DROP SILENT GRAPH {node} ;\n"
         if lines:
             update += f"INSERT DATA {{ GRAPH {node} {{\n" + "\n".join(lines) + "\n} } ;\n"
-        self.store.update(update)
+        self.update(update)
         if state is not None:
             self.replace_graph_state(graph, state)
 
     def remove_graph(self, graph: str) -> None:
         """Drop an article graph and the build's fingerprint of it, in one transaction."""
-        self.store.update(f"DROP SILENT GRAPH <{graph}> ;\n" + " ;\n".join(fingerprint_operations(graph, None)))
+        self.update(f"DROP SILENT GRAPH <{graph}> ;\n" + " ;\n".join(fingerprint_operations(graph, None)))
 
     def article_fingerprints(self) -> dict[str, tuple[str, str, str]]:
         """Article graph IRI → (content hash, raw hash, text key) as the last build stored them."""

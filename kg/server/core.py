@@ -28,6 +28,8 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from kg import formats
+from kg.formats import Format
 from kg.namespaces import ID_BASE
 from kg.query import QueryResult, SavedQuery, shorten_iri, term_to_text
 from kg.server.pool import QueryPool
@@ -54,37 +56,14 @@ class ServerError(Exception):
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Format:
-    """An answer format: its short name (the `format` parameter), Content-Type and other media types."""
+JSON, XML, CSV, TSV, HTML = Format.JSON, Format.XML, Format.CSV, Format.TSV, Format.HTML
+TURTLE, NTRIPLES, JSONLD, RDFXML = Format.TURTLE, Format.NTRIPLES, Format.JSONLD, Format.RDFXML
+NQUADS, TRIG = Format.NQUADS, Format.TRIG
 
-    name: str
-    media_type: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def types(self) -> tuple[str, ...]:
-        return (self.media_type.split(";")[0],) + self.aliases
-
-
-JSON = Format("json", "application/sparql-results+json", ("application/json",))
-XML = Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"))
-CSV = Format("csv", "text/csv; charset=utf-8")
-TSV = Format("tsv", "text/tab-separated-values; charset=utf-8")
-HTML = Format("html", "text/html; charset=utf-8", ("application/xhtml+xml",))
-TURTLE = Format("turtle", "text/turtle; charset=utf-8", ("application/x-turtle",))
-NTRIPLES = Format("ntriples", "application/n-triples", ("text/plain",))
-JSONLD = Format("jsonld", "application/ld+json", ("application/json",))
-RDFXML = Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml"))
-NQUADS = Format("nquads", "application/n-quads")
-TRIG = Format("trig", "application/trig")
-
-#: Formats offered per query form, in order of preference (the first answers `*/*`).
-RESULT_FORMATS = (JSON, XML, CSV, TSV, HTML)
-GRAPH_FORMATS = (TURTLE, NTRIPLES, JSONLD, RDFXML, NQUADS, HTML)
-DATASET_FORMATS = (NQUADS, TRIG)
-_ALIASES = {"ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "rdf": "rdfxml", "srj": "json", "srx": "xml",
-            "nq": "nquads", "htm": "html"}
+#: Formats offered per query form, in order of preference (the first answers `*/*`); pages add HTML.
+RESULT_FORMATS = (*formats.RESULT_FORMATS, HTML)
+GRAPH_FORMATS = (*formats.GRAPH_FORMATS, HTML)
+DATASET_FORMATS = formats.DATASET_FORMATS
 
 
 def offers_for(kind: str, *, html: bool = True) -> tuple[Format, ...]:
@@ -99,12 +78,12 @@ def negotiate(accept: str | None, offers: tuple[Format, ...], requested: str | N
     Each offer gets the q-value of the most specific media range that matches it; the highest q
     wins and ties go to the earlier offer. Raises ServerError 406 when nothing acceptable is offered.
     """
-    names = ", ".join(f.name for f in offers)
+    names = ", ".join(offers)
     if requested:
         wanted = requested.strip().lower()
-        wanted = _ALIASES.get(wanted, wanted)
+        named = formats.lookup(wanted)
         for offer in offers:
-            if wanted == offer.name or wanted.split(";")[0].strip() in offer.types:
+            if named is offer or wanted.split(";")[0].strip() in offer.types:
                 return offer
         raise ServerError(406, f"this answer cannot be given as {requested!r}; formats offered: {names}.")
     if not accept or not accept.strip():
@@ -342,5 +321,3 @@ def answer(body: bytes, fmt: Format, status: int = 200, download: str | None = N
     return Response(body, status_code=status, media_type=fmt.media_type, headers=headers)
 
 
-EXTENSIONS = {"json": "srj", "xml": "srx", "turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf",
-              "nquads": "nq", "trig": "trig", "csv": "csv", "tsv": "tsv"}

@@ -13,11 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.query import clear_entity_cache
-from kg.server.core import (DATASET_FORMATS, GRAPH_FORMATS, HTML, ServerError, State, answer, media_type, negotiate,
+from kg.server.core import (DATASET_FORMATS, GRAPH_FORMATS, HTML, NQUADS, ServerError, State, answer, media_type, negotiate,
                             read_body)
-from kg.server.sparql import RDF_FORMAT
 
-TRIPLE_FORMATS = tuple(f for f in GRAPH_FORMATS if f is not HTML and f.name != "nquads")
+TRIPLE_FORMATS = tuple(f for f in GRAPH_FORMATS if f is not HTML and f is not NQUADS)
 
 
 async def graph_store(request: Request) -> Response:
@@ -63,9 +62,9 @@ async def _read(request: Request, state: State, target) -> Response:
 
     def dump() -> bytes:
         if target is None:
-            return ox.serialize(state.knowledge.quads(), format=RDF_FORMAT[fmt.name])
+            return ox.serialize(state.knowledge.quads(), format=fmt.rdf_format)
         triples = [q.triple for q in state.store.quads_for_pattern(None, None, None, target)]
-        return ox.serialize(triples, format=RDF_FORMAT[fmt.name])
+        return ox.serialize(triples, format=fmt.rdf_format)
 
     return answer(await state.run(dump), fmt)
 

@@ -3,7 +3,7 @@
 A person gets a page (labels in Korean and English, types, Wikidata links, each fact with the
 articles that state it and their evidence sentences, and the links pointing in); a program gets
 Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation (or `?format=`). The SPARQL behind
-the pages lives in `kg/templates/sparql/*.rq` and runs through `kg.query.run_query`.
+the pages lives in `kg/sparql/*.rq` and runs through `kg.query.run_query`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.namespaces import GRAPH_BASE, ID_BASE
-from kg.query import OWL, RDF, RDFS, SKOS, load_saved_queries, run_query, serialize_result, shorten_iri
-from kg.server.core import HTML, JSONLD, NTRIPLES, RDFXML, TEMPLATES, TURTLE, ServerError, State, answer, negotiate
+from kg.namespaces import OWL_NS as OWL, RDF_NS as RDF, RDFS_NS as RDFS, SKOS_NS as SKOS
+from kg.sparql import FOLDER as SPARQL_FOLDER
+from kg.query import load_saved_queries, run_query, serialize_result, shorten_iri
+from kg.server.core import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, ServerError, State, answer, negotiate
 
-LD_QUERIES = load_saved_queries(TEMPLATES / "sparql")
+LD_QUERIES = load_saved_queries(SPARQL_FOLDER)
 EXTERNAL = load_saved_queries()["external-entity"]  # what Wikidata says, for entity pages
 DESCRIPTION_FORMATS = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
 VOID_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
@@ -41,7 +43,7 @@ async def resource(request: Request) -> Response:
         if not result.triples:
             raise ServerError(404, f"the graph says nothing about {iri}.")
         result.triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        return answer(serialize_result(result, fmt.name), fmt)
+        return answer(serialize_result(result, fmt), fmt)
     page = await state.run(describe, state.store, iri)
     if page is None:
         raise ServerError(404, f"the graph says nothing about {iri}.")
@@ -54,7 +56,7 @@ async def void(request: Request) -> Response:
     fmt = negotiate(request.headers.get("accept"), VOID_FORMATS, request.query_params.get("format"))
     result = await state.run(run_query, state.store, LD_QUERIES["void"], {"endpoint": state.base_url(request) + "sparql"})
     result.triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return answer(serialize_result(result, fmt.name), fmt)
+    return answer(serialize_result(result, fmt), fmt)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from starlette.responses import Response
 
 from kg.errors import QueryError
 from kg.query import SavedQuery, bind_parameters, run_query, serialize_result
-from kg.server.core import EXTENSIONS, HTML, JSON, ServerError, State, answer, negotiate, offers_for
+from kg.server.core import HTML, JSON, ServerError, State, answer, negotiate, offers_for
 from kg.server.service import check_services
 
 _RESERVED = ("format", "download")  # query-string names that are not query parameters
@@ -66,8 +66,8 @@ async def saved_query(request: Request) -> Response:
     if fmt is HTML:
         return await _page(request, state, saved, values)
     result = await state.run(_run, state, saved, values, state.base_url(request))  # QueryError: 400
-    download = f"{saved.name}.{EXTENSIONS[fmt.name]}" if "download" in request.query_params else None
-    return answer(serialize_result(result, fmt.name), fmt, download=download)
+    download = f"{saved.name}.{fmt.extension}" if "download" in request.query_params else None
+    return answer(serialize_result(result, fmt), fmt, download=download)
 
 
 async def _page(request: Request, state: State, saved: SavedQuery, values: dict[str, str]) -> Response:
@@ -79,7 +79,7 @@ async def _page(request: Request, state: State, saved: SavedQuery, values: dict[
             result = await state.run(_run, state, saved, values, state.base_url(request))
         except QueryError as exc:
             error, status = str(exc), 400
-    downloads = [(f.name, "?" + urlencode({**values, "format": f.name, "download": "1"}))
+    downloads = [(f.value, "?" + urlencode({**values, "format": f.value, "download": "1"}))
                  for f in offers_for(saved.kind, html=False)]
     return state.render(request, "query.html", status=status, title=saved.title, query=saved, values=values,
                         result=result, error=error, downloads=downloads, missing=missing)

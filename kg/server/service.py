@@ -25,7 +25,7 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from kg.query import QUERY_PREFIXES
+from kg.namespaces import PREFIXES
 from kg.server.core import ServerError
 
 #: The endpoints SERVICE may call unless `--allow-service` says otherwise.
@@ -66,7 +66,7 @@ def service_targets(text: str, base: str) -> list[str]:
     """
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(unescape(text))
               if m.lastgroup not in ("space", "comment")]
-    prefixes = dict(QUERY_PREFIXES)
+    prefixes = dict(PREFIXES)
     targets: list[str] = []
     index = 0
     while index < len(tokens):

@@ -21,8 +21,11 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from kg.query import QUERY_PREFIXES, clear_entity_cache
-from kg.server.core import (EXTENSIONS, GRAPH_FORMATS, HTML, ServerError, State, answer, decode_utf8, iri_list,
+from kg import formats
+from kg.formats import Format
+from kg.namespaces import PREFIXES
+from kg.query import clear_entity_cache
+from kg.server.core import (GRAPH_FORMATS, HTML, TURTLE, ServerError, State, answer, decode_utf8, iri_list,
                             media_type, negotiate, offers_for, parse_form, read_body, result_from, group, single)
 from kg.server.service import check_services
 
@@ -30,10 +33,6 @@ FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
 SPARQL_UPDATE = "application/sparql-update"
 
-RESULTS_FORMAT = {"json": ox.QueryResultsFormat.JSON, "xml": ox.QueryResultsFormat.XML,
-                  "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
-RDF_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-              "rdfxml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 
 
 async def sparql_endpoint(request: Request) -> Response:
@@ -103,20 +102,20 @@ async def run_query(request: Request, state: State, text: str, params: dict[str,
     dataset = Dataset(iri_list(params, "default-graph-uri"), iri_list(params, "named-graph-uri"))
     endpoint = state.base_url(request) + "sparql"
     check_services(text, endpoint, state.allowed_services)
-    native_kind, body = await state.run(execute, state.store, text, dataset.options(has_from), fmt.name, endpoint)
+    native_kind, body = await state.run(execute, state.store, text, dataset.options(has_from), fmt, endpoint)
     if offers_for(native_kind) is not offers_for(kind):  # the keyword scan was wrong: negotiate again
         return await run_query(request, state, text, {**params, "format": [negotiate(
-            request.headers.get("accept"), offers_for(native_kind)).name]})
+            request.headers.get("accept"), offers_for(native_kind))]})
     if fmt is HTML:
         return state.render(request, "results.html", title="Query results", result=body, sparql=text)
-    download = f"results.{EXTENSIONS[fmt.name]}" if "download" in params else None
+    download = f"results.{fmt.extension}" if "download" in params else None
     return answer(body, fmt, download=download)
 
 
-def execute(store: ox.Store, text: str, options: dict, fmt: str, base_iri: str) -> tuple[str, object]:
+def execute(store: ox.Store, text: str, options: dict, fmt: Format, base_iri: str) -> tuple[str, object]:
     """Run a query in a worker thread: (query form, serialised bytes — or a QueryResult for HTML)."""
     try:
-        native = store.query(text, prefixes=QUERY_PREFIXES, base_iri=base_iri, **options)
+        native = store.query(text, prefixes=PREFIXES, base_iri=base_iri, **options)
     except SyntaxError as exc:
         raise ServerError(400, f"the query is malformed{_where(exc)}") from None
     except (RuntimeError, ValueError) as exc:
@@ -124,15 +123,15 @@ def execute(store: ox.Store, text: str, options: dict, fmt: str, base_iri: str) 
     kind = "ASK" if isinstance(native, ox.QueryBoolean) else "SELECT" if isinstance(native, ox.QuerySolutions) \
         else "CONSTRUCT"
     try:
-        if fmt == "html":
+        if fmt is HTML:
             return kind, result_from(native, kind)
         if kind in ("SELECT", "ASK"):
-            return kind, native.serialize(format=RESULTS_FORMAT[fmt]) if fmt in RESULTS_FORMAT else b""
-        if fmt not in RDF_FORMAT:
+            return kind, native.serialize(format=fmt.results_format) if fmt in formats.RESULT_FORMATS else b""
+        if fmt not in formats.GRAPH_FORMATS:
             return kind, b""
         triples = list(dict.fromkeys(native))  # the union graph repeats a triple stated in several graphs
-        prefixes = QUERY_PREFIXES if fmt == "turtle" else None
-        return kind, ox.serialize(triples, format=RDF_FORMAT[fmt], prefixes=prefixes)
+        prefixes = PREFIXES if fmt is TURTLE else None
+        return kind, ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
     except (RuntimeError, ValueError, OSError) as exc:
         raise ServerError(400 if not isinstance(exc, OSError) else 500, f"the query failed: {_flat(exc)}") from None
 
@@ -165,7 +164,7 @@ async def run_update(request: Request, state: State, text: str, params: dict[str
 
     def update() -> None:
         try:
-            state.store.update(using, prefixes=QUERY_PREFIXES, base_iri=endpoint)
+            state.store.update(using, prefixes=PREFIXES, base_iri=endpoint)
         except SyntaxError as exc:
             raise ServerError(400, f"the update is malformed{_where(exc)}") from None
         except (RuntimeError, ValueError) as exc:
@@ -262,6 +261,6 @@ def service_description(request: Request, state: State) -> Response:
     if state.allow_update:
         triples.append(ox.Triple(service, sd("supportedLanguage"), sd("SPARQL11Update")))
     triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))  # grouped by subject
-    body = ox.serialize(triples, format=RDF_FORMAT[fmt.name],
-                        prefixes={"sd": SD, "formats": FORMATS_NS} if fmt.name == "turtle" else None)
+    body = ox.serialize(triples, format=fmt.rdf_format,
+                        prefixes={"sd": SD, "formats": FORMATS_NS} if fmt is TURTLE else None)
     return answer(body, fmt)
