@@ -33,11 +33,11 @@ HEADER = """# Raw extraction score → calibrated confidence, per kind of fact: 
 """
 
 
-def outcomes(workdir: Path) -> dict[str, dict[str, list[tuple[float, bool]]]]:
+def outcomes(workdir: Path, *, calibrated: bool) -> dict[str, dict[str, list[tuple[float, bool]]]]:
     found: dict[str, dict[str, list[tuple[float, bool]]]] = {}
     for name, (articles, gold) in SETS.items():
         store = KnowledgeStore(workdir / name)
-        build([articles], store, min_confidence=0.0, force=True)
+        build([articles], store, min_confidence=0.0, force=True, calibrated=calibrated)
         report = evaluate(store, gold)
         for kind, confidence, right in report.outcomes:
             found.setdefault(name, {}).setdefault(kind, []).append((confidence, right))
@@ -59,18 +59,17 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write ontology/lexicon/calibration.yaml")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        calibration.set_enabled(False)
-        raw = outcomes(Path(tmp) / "raw")
+        raw = outcomes(Path(tmp) / "raw", calibrated=False)
         steps = {kind: calibration.fit([o for sets in raw.values() for o in sets.get(kind, [])])
                  for kind in ("action", "relation")}
         if args.write:
             body = "".join(f"{kind}:\n" + "".join(f"  - [{start}, {value}]\n" for start, value in rows)
                            for kind, rows in steps.items())
             TARGET.write_text(HEADER + body, encoding="utf-8")
-            calibration.set_enabled(True)
             from kg.lexicon import lexicon
             lexicon.cache_clear()
-            calibrated = outcomes(Path(tmp) / "calibrated")
+            calibration._shipped.cache_clear()
+            calibrated = outcomes(Path(tmp) / "calibrated", calibrated=True)
         else:
             calibrated = None
     for kind, rows in steps.items():

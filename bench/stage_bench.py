@@ -34,7 +34,7 @@ def measure(corpus: Path, count: int, block: int = 256) -> dict[str, float]:
     from kg.build import BuildReport, GraphWriter, current_pipeline_version
     from kg.extract import warm_up
     from kg.ingest import Article, iter_articles
-    from kg.build.executors import chunked, extract_chunk
+    from kg.build.executors import Recipe, chunked, extract_chunk
     from kg.rdf.store import KnowledgeStore
 
     warm_up()
@@ -57,7 +57,7 @@ def measure(corpus: Path, count: int, block: int = 256) -> dict[str, float]:
             batch = list(itertools.islice(articles, block))
             spent["read and clean"] += time.process_time() - clock
             clock = time.process_time()
-            results = [r for chunk in chunked(batch, 64) for r in extract_chunk(chunk, version, 0.0)]
+            results = [r for chunk in chunked(batch, 64) for r in extract_chunk(chunk, Recipe(version, 0.0))]
             spent["extract"] += time.process_time() - clock
             clock = time.process_time()
             for result in results:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract.actions import SentenceContext
+from kg.extract import SentenceDoc, rules, sentence_actions
 from kg.lexicon import gazetteer
 from kg.nlp.mentions import find_mentions
 from kg.nlp.morph import analyzer
@@ -28,7 +28,7 @@ def mentions(text: str) -> list[tuple[str, str]]:
 
 def actions(text: str, article_date: str = ARTICLE_DATE):
     s = sentence(text)
-    return SentenceContext(s, find_mentions(s), article_date, gazetteer()).actions()
+    return sentence_actions(SentenceDoc(s, find_mentions(s), article_date, gazetteer(), rules()))
 
 
 @pytest.mark.parametrize("text, key, cue", [
@@ -80,7 +80,7 @@ def test_name_with_its_latin_original_is_one_mention():
 def test_list_members_share_the_particle_of_the_list():
     s = sentence("알리바바와 바이두 등 빅테크 기업들이 칩을 샀다.")
     found = find_mentions(s)
-    context = SentenceContext(s, found, ARTICLE_DATE, gazetteer())
+    context = SentenceDoc(s, found, ARTICLE_DATE, gazetteer(), rules())
     assert {m.key: context.cues[id(m)] for m in found} == {"alibaba-group": "subject", "baidu": "subject"}
 
 
@@ -253,7 +253,8 @@ def test_setting_a_cue_keeps_every_other_field():
     added to Mention and not carried over would silently fall back to its default."""
     import dataclasses
 
-    from kg.nlp.mentions import Mention, _replace_cue
+    from kg.nlp.cues import replace_cue as _replace_cue
+    from kg.nlp.mentions import Mention
 
     values = {f.name: f"v-{f.name}" for f in dataclasses.fields(Mention)}
     mention = Mention(**values)
@@ -264,7 +265,7 @@ def test_setting_a_cue_keeps_every_other_field():
 @pytest.mark.parametrize("text", ["엔비디아의 H20, 어센드910B", "ﬁnance·Straße (화웨이)", "", "  ,;  ", "Ａｓｃｅｎｄ 9１0B칩"])
 def test_folded_text_maps_back_to_its_characters(text):
     from kg.text import normalize_name as normalize
-    from kg.nlp.mentions import _HARD_BOUNDARY, _folded_chars
+    from kg.nlp.mentions import HARD_BOUNDARY as _HARD_BOUNDARY, folded_chars as _folded_chars
 
     folded, offsets, hard = _folded_chars(text, 100)
     assert folded == normalize("".join(" " if ch in _HARD_BOUNDARY else ch for ch in text))

@@ -112,7 +112,7 @@ def test_the_pool_reads_ahead_a_bounded_number_of_articles():
             yield Article(identifier=f"b{i}", text="엔비디아 주가가 하락했다.", content_hash=f"sha256:{i}")
 
     got = 0
-    for _ in parallel.run_processes(articles(), "v", 0.0, jobs=2, chunk=2, window=3):
+    for _ in parallel.run_processes(articles(), parallel.Recipe("v", 0.0), jobs=2, chunk=2, window=3):
         got += 1
         ahead.append(pulled - got)
     assert got == 60
@@ -126,20 +126,20 @@ def test_a_chunk_pauses_the_cycle_collector_and_leaves_it_as_it_was(monkeypatch)
 
     during = []
     real = kg.extract.extract_many
-    monkeypatch.setattr(kg.extract, "extract_many", lambda articles: (during.append(gc.isenabled()), real(articles))[1])
+    monkeypatch.setattr(kg.extract, "extract_many", lambda articles, **options: (during.append(gc.isenabled()), real(articles, **options))[1])
     article = Article(identifier="gc", text="엔비디아 주가가 하락했다.", content_hash="sha256:gc")
     assert gc.isenabled()
-    assert len(parallel.extract_chunk([article], "v", 0.0)) == 1
+    assert len(parallel.extract_chunk([article], parallel.Recipe("v", 0.0))) == 1
     assert gc.isenabled()
     gc.disable()
     try:
-        parallel.extract_chunk([article], "v", 0.0)
+        parallel.extract_chunk([article], parallel.Recipe("v", 0.0))
         assert not gc.isenabled()  # a caller that had it off keeps it off
     finally:
         gc.enable()
     with pytest.raises(RuntimeError):
-        monkeypatch.setattr(kg.extract, "extract_many", lambda articles: (_ for _ in ()).throw(RuntimeError("boom")))
-        parallel.extract_chunk([article], "v", 0.0)
+        monkeypatch.setattr(kg.extract, "extract_many", lambda articles, **options: (_ for _ in ()).throw(RuntimeError("boom")))
+        parallel.extract_chunk([article], parallel.Recipe("v", 0.0))
     assert gc.isenabled() and during == [False, False]
 
 
@@ -150,7 +150,7 @@ def test_dask_build_equals_single_process_and_shards_load_anywhere(corpus, seria
     assert report.executor == "dask" and report.built == ARTICLES
     assert _quads(store) == _quads(serial[0])  # loaded in bulk into the fresh store
     assert [p.name for p in report.shards] == ["part-00000.nq", "part-00001.nq", "part-00002.nq"]
-    assert store._state(BULK_LOAD_STATE) == "done"
+    assert store.graph_state(BULK_LOAD_STATE) == "done"
     # the shards alone (plus reference.nq) are the whole graph, for any N-Quads loader
     other = Store()
     for shard in sorted(shards.glob("*.nq")):
@@ -169,7 +169,7 @@ def test_dask_build_equals_single_process_and_shards_load_anywhere(corpus, seria
 
 
 def test_a_fresh_store_is_bulk_loaded_and_equals_one_updated_article_by_article(corpus, serial, tmp_path):
-    assert serial[0]._state(BULK_LOAD_STATE) == "done"  # the serial fixture built a fresh store
+    assert serial[0].graph_state(BULK_LOAD_STATE) == "done"  # the serial fixture built a fresh store
     first = tmp_path / "first.jsonl"
     first.write_text(corpus.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     store = KnowledgeStore(tmp_path / "store")
@@ -177,7 +177,7 @@ def test_a_fresh_store_is_bulk_loaded_and_equals_one_updated_article_by_article(
     store.replace_graph_state(BULK_LOAD_STATE, "untouched")
     report = build([corpus], store)  # no longer fresh: every other article goes through updates
     assert (report.built, report.unchanged) == (ARTICLES - 1, 1)
-    assert store._state(BULK_LOAD_STATE) == "untouched"
+    assert store.graph_state(BULK_LOAD_STATE) == "untouched"
     assert _quads(store) == _quads(serial[0])
     assert build([corpus], store).unchanged == ARTICLES  # fingerprints were written both ways
 
@@ -189,7 +189,7 @@ def test_an_interrupted_bulk_load_is_rebuilt_not_trusted(corpus, serial, tmp_pat
     store.store.update(f"DELETE WHERE {{ GRAPH <{victim}> {{ ?a <https://w3id.org/chipgraph/ontology#evidence> ?e }} }}")
     store.replace_graph_state(BULK_LOAD_STATE, "loading")  # as if killed during a bulk load
     report = build([corpus], store)
-    assert report.built == ARTICLES and store._state(BULK_LOAD_STATE) == "done"
+    assert report.built == ARTICLES and store.graph_state(BULK_LOAD_STATE) == "done"
     assert _quads(store) == _quads(serial[0])
     assert build([corpus], store).unchanged == ARTICLES
 

@@ -25,6 +25,14 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from kg.ingest import Article
 
 
+class Recipe(NamedTuple):
+    """What a worker needs to know besides the articles (plain data: it travels to workers)."""
+
+    version: str              # the pipeline version stamped on each article graph
+    min_confidence: float     # facts below this are not written
+    calibrated: bool = True   # False: raw scores as confidences (for fitting the calibration)
+
+
 class ArticleResult(NamedTuple):
     """One article's extraction, ready for the writer (picklable, plain data)."""
 
@@ -40,13 +48,14 @@ class ArticleResult(NamedTuple):
         return "".join(f"{t} {graph} .\n" for t in self.triples)
 
 
-def extract_chunk(articles: list[Article], version: str, min_confidence: float) -> list[ArticleResult]:
+def extract_chunk(articles: list[Article], recipe: Recipe) -> list[ArticleResult]:
     """Extract a few articles together (see `kg.extract.extract_many`) and serialise their
     graphs (runs in any process)."""
-    from kg.extract import extract_many
+    from kg.extract import Calibration, extract_many
 
+    calibration = Calibration.shipped() if recipe.calibrated else Calibration.identity()
     with _no_cycle_collection():
-        return [_result(extraction, version, min_confidence) for extraction in extract_many(articles)]
+        return [_result(extraction, recipe) for extraction in extract_many(articles, calibration=calibration)]
 
 
 @contextlib.contextmanager
@@ -68,14 +77,14 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _result(extraction: Any, version: str, min_confidence: float) -> ArticleResult:
-    from kg.rdf.triples import article_ntriples
+def _result(extraction: Any, recipe: Recipe) -> ArticleResult:
     from kg.namespaces import article_iri
+    from kg.rdf.triples import article_ntriples
 
-    article = extraction.article
+    article, min_confidence = extraction.article, recipe.min_confidence
     return ArticleResult(
         article_iri(article.identifier),
-        tuple(article_ntriples(extraction, pipeline_version=version, min_confidence=min_confidence)),
+        tuple(article_ntriples(extraction, pipeline_version=recipe.version, min_confidence=min_confidence)),
         sum(1 for a in extraction.actions if a.confidence >= min_confidence),
         sum(1 for r in extraction.relations if r.confidence >= min_confidence),
         fingerprint_of(article),
@@ -127,16 +136,16 @@ def chunked(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 # Each maps an iterable of articles to an iterator of ArticleResult in the same order.
 
 
-def run_serial(articles: Iterable[Article], version: str, min_confidence: float, *,
+def run_serial(articles: Iterable[Article], recipe: Recipe, *,
                chunk: int = 64) -> Iterator[ArticleResult]:
     """Extraction in this process, `chunk` articles at a time: Kiwi's model and the rules'
     tables each stay in the CPU cache for a whole chunk (one core, 1,000 articles: 16 → 64
     articles a chunk took the extraction ≈ 6% faster; 1 → 16, ≈ 12%; beyond 64, no gain)."""
     for batch in chunked(articles, chunk):
-        yield from extract_chunk(batch, version, min_confidence)
+        yield from extract_chunk(batch, recipe)
 
 
-def run_processes(articles: Iterable[Article], version: str, min_confidence: float, *, jobs: int,
+def run_processes(articles: Iterable[Article], recipe: Recipe, *, jobs: int,
                   chunk: int = 32, window: int | None = None) -> Iterator[ArticleResult]:
     """Extraction in `jobs` worker processes, at most `window` chunks in flight."""
     import multiprocessing
@@ -149,14 +158,14 @@ def run_processes(articles: Iterable[Article], version: str, min_confidence: flo
                              initargs=(os.getpid(),)) as pool:
         pending: collections.deque = collections.deque()
         for batch in chunked(articles, chunk):
-            pending.append(pool.submit(extract_chunk, batch, version, min_confidence))
+            pending.append(pool.submit(extract_chunk, batch, recipe))
             while len(pending) >= window:
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
 
 
-def run_dask(articles: Iterable[Article], version: str, min_confidence: float, *, client: Any,
+def run_dask(articles: Iterable[Article], recipe: Recipe, *, client: Any,
              partition: int = 64, window: int | None = None) -> Iterator[list[ArticleResult]]:
     """Extraction on a Dask cluster, one task per partition of `partition` articles, in order.
 
@@ -168,7 +177,7 @@ def run_dask(articles: Iterable[Article], version: str, min_confidence: float, *
         window = 2 * threads
     pending: collections.deque = collections.deque()
     for batch in chunked(articles, partition):
-        pending.append(client.submit(extract_chunk, batch, version, min_confidence, pure=False))
+        pending.append(client.submit(extract_chunk, batch, recipe, pure=False))
         while len(pending) >= window:
             future = pending.popleft()
             yield future.result()

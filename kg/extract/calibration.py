@@ -12,39 +12,56 @@ from __future__ import annotations
 import bisect
 import functools
 import math
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from kg.lexicon import lexicon
 
-_ENABLED = True
+Table = tuple[tuple[float, ...], tuple[float, ...]]
 
 
-def set_enabled(enabled: bool) -> None:
-    """Switch calibration off while fitting it (the fit needs raw scores)."""
-    global _ENABLED
-    _ENABLED = enabled
-    _table.cache_clear()
+@dataclass(frozen=True)
+class Calibration:
+    """Per kind of fact ("action", "relation"), the steps raw score → confidence.
+
+    `Calibration.shipped()` is the fitted table; `Calibration.identity()` keeps raw scores (what
+    `bench/calibrate.py` fits on). Passed to extraction explicitly, so nothing switches it
+    process-wide and worker processes get the same one.
+    """
+
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    @classmethod
+    def shipped(cls) -> "Calibration":
+        return _shipped()
+
+    @classmethod
+    def identity(cls) -> "Calibration":
+        return cls({})
+
+    def __call__(self, kind: str, raw: float) -> float:
+        """The calibrated confidence of a raw score (the raw score when no table is fitted)."""
+        table = self.tables.get(kind)
+        if table is None:
+            return raw
+        thresholds, values = table
+        i = bisect.bisect_right(thresholds, raw) - 1
+        return values[max(i, 0)]
 
 
-@functools.lru_cache(maxsize=None)
-def _table(kind: str) -> tuple[tuple[float, ...], tuple[float, ...]] | None:
-    if not _ENABLED:
-        return None
-    steps = (lexicon("calibration.yaml") or {}).get(kind)
-    if not steps:
-        return None
-    ordered = sorted((float(raw), float(value)) for raw, value in steps)
-    return tuple(r for r, _ in ordered), tuple(v for _, v in ordered)
+@functools.lru_cache(maxsize=1)
+def _shipped() -> Calibration:
+    tables: dict[str, Table] = {}
+    for kind, steps in (lexicon("calibration.yaml") or {}).items():
+        if steps:
+            ordered = sorted((float(raw), float(value)) for raw, value in steps)
+            tables[kind] = (tuple(r for r, _ in ordered), tuple(v for _, v in ordered))
+    return Calibration(tables)
 
 
 def calibrate(kind: str, raw: float) -> float:
-    """The calibrated confidence of a raw score (the raw score when no table is fitted)."""
-    table = _table(kind)
-    if table is None:
-        return raw
-    thresholds, values = table
-    i = bisect.bisect_right(thresholds, raw) - 1
-    return values[max(i, 0)]
+    """The shipped calibration of a raw score."""
+    return _shipped()(kind, raw)
 
 
 def fit(outcomes: Iterable[tuple[float, bool]], *, z: float = 1.0) -> list[tuple[float, float]]:

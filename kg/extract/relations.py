@@ -13,13 +13,14 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kg.extract.rules import rules as action_rules
 from kg.lexicon import Gazetteer, lexicon
 from kg.text import normalize_name
 from kg.nlp.mentions import Mention
 from kg.nlp.morph import Sentence
 
 if TYPE_CHECKING:
-    from kg.extract.actions import Action
+    from kg.extract.action import Action
 
 _FACTUAL = ("Asserted", "Reported")
 
@@ -86,16 +87,27 @@ def _maker_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def _tail_pattern(plural: str, endings: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(f"({re.escape(plural)})?(" + "|".join(map(re.escape, endings)) + ")?$")
+
+
+def _apposition_tail(rules) -> re.Pattern[str]:
+    """What follows the word that ends an apposition: 기업(들)(인|이자|의)."""
+    return _tail_pattern(rules["gap_plural"], tuple(rules["gap_endings"]))
+
+
 def _matches(rule: dict[str, Any], gap: str, after: str) -> bool:
+    rules = _rules()
     if len(gap.strip()) > rule["max_gap"]:
         return False
     if "between" in rule:
         folded = normalize_name(gap)
         words = rule["between"]
         if "~" in words:
-            return folded in ("", "의")
+            return folded == "" or folded in rules["gap_particles"]
         if rule.get("ends_with"):
-            stripped = re.sub(r"(들)?(인|이자|의)?$", "", folded)
+            stripped = _apposition_tail(rules).sub("", folded)
             if not any(stripped.endswith(normalize_name(w)) for w in words):
                 return False
         elif not any(normalize_name(w) in folded for w in words):
@@ -118,7 +130,8 @@ def _use_relations(sentence: Sentence, mentions: list[Mention]) -> list[Relation
     """바이트댄스는 어센드 910B를 … 사용하고 있다: a firm (subject) using a chip (object)."""
     rules = _rules()
     verbs = set(rules["use_verbs"])
-    if not any(t.form in verbs and t.tag.startswith(("NN", "VV")) for t in sentence.tokens):
+    tags = action_rules().predicate_tags
+    if not any(t.form in verbs and t.tag.startswith(tags) for t in sentence.tokens):
         return []
     firms = [m for m in mentions if m.type == "Firm" and m.cue in ("subject", "topic")]
     chips = [m for m in mentions if m.type == "Chip" and m.cue in ("object", "instrument")]

@@ -14,11 +14,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kg.lexicon import Gazetteer
+from kg.namespaces import ROLES
 
 if TYPE_CHECKING:
-    from kg.extract.actions import Action
+    from kg.extract.action import Action
 
-ROLES = ("agent", "object", "target")
 _KIND = {"Asserted": "fact", "Reported": "fact", "Planned": "future", "Expected": "future"}
 
 

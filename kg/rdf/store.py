@@ -161,7 +161,7 @@ class KnowledgeStore:
         for graph, names in REFERENCE_FILES.items():
             data = b"".join((folder / name).read_bytes() for name in names)
             digest = "sha256:" + hashlib.sha256(data).hexdigest()
-            if self._state(graph) == digest:
+            if self.graph_state(graph) == digest:
                 continue
             dataset = Dataset()
             for name in names:
@@ -188,7 +188,8 @@ class KnowledgeStore:
             f"DELETE WHERE {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> ?h }} }} ;\n"
             f"INSERT DATA {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> \"{state}\" }} }}")
 
-    def _state(self, graph: str) -> str | None:
+    def graph_state(self, graph: str) -> str | None:
+        """The state the build recorded for a graph (its content hash, or a marker such as "loading")."""
         for quad in self.store.quads_for_pattern(NamedNode(graph), NamedNode(CG.contentHash), None,
                                                  NamedNode(_STATE_GRAPH)):
             return quad.object.value

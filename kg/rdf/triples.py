@@ -17,8 +17,7 @@ from typing import Iterable, Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from kg.extract.actions import Action, rules as action_rules
-from kg.extract import Extraction
+from kg.extract import Action, Extraction, rules as action_rules
 from kg.lexicon import Gazetteer, gazetteer
 from kg.namespaces import CG, SCHEMA, action_iri, article_iri, entity_iri, statement_iri
 from kg.nlp.mentions import Mention

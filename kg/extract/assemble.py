@@ -1,0 +1,93 @@
+"""Component 5: assembly. A candidate becomes actions: its raw confidence (the class's base
+score, lowered for each weak cue and new entity), one action per object where the class splits
+(A100 and H100 controlled together are two facts), one per firm for stock moves. Then each
+clause keeps, per class, the first candidate that made an action.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kg.extract.action import Action
+from kg.extract.doc import Candidate, SentenceDoc
+from kg.nlp.mentions import Mention
+
+
+def make_actions(doc: SentenceDoc) -> SentenceDoc:
+    for c in doc.candidates:
+        c.actions = _stock_moves(doc, c) if c.cls == "StockMove" else _actions(doc, c)
+    return doc
+
+
+def first_per_clause(doc: SentenceDoc) -> SentenceDoc:
+    """At most one action-making trigger per class and clause: the first in the text."""
+    kept, seen = [], set()
+    for c in doc.candidates:
+        if c.actions and (c.clause_no, c.cls) not in seen:
+            seen.add((c.clause_no, c.cls))
+            kept.append(c)
+    doc.candidates = kept
+    return doc
+
+
+def _confidence(doc: SentenceDoc, c: Candidate) -> float:
+    scoring = doc.rules["scoring"]
+    confidence = float(c.spec["confidence"]) * scoring["weak_role"] ** c.weak
+    members = [m for group in c.roles.values() for m in group]
+    if any(m.is_new for m in members):
+        confidence *= scoring["new_entity"]
+    confidence *= min((m.confidence for m in members), default=1.0)
+    if all(c.roles.get(r) for r in c.spec["roles"]):
+        confidence += scoring["full_roles_bonus"]
+    return round(min(confidence, 0.99), 3)
+
+
+def _base(doc: SentenceDoc, c: Candidate) -> dict:
+    return dict(cls=c.cls, modality=c.modality, evidence=doc.sentence.text, sentence_start=doc.sentence.start,
+                trigger=doc.tokens[c.index].form, date=c.date, period=c.period, reported_by=c.reporters,
+                confidence=_confidence(doc, c), currency=None)
+
+
+def _actions(doc: SentenceDoc, c: Candidate) -> list[Action]:
+    base = _base(doc, c)
+    key_roles = {r: tuple(sorted({m.key for m in g})) for r, g in c.roles.items()}
+    split = c.spec.get("split")
+    if split and len(key_roles.get(split, ())) > 1:
+        return [Action(roles=dict(key_roles, **{split: (k,)}), values=c.values, **base) for k in key_roles[split]]
+    return [Action(roles=key_roles, values=c.values, **base)]
+
+
+def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
+    """브로드컴은 1.2%, AMD는 0.9% 하락: each firm with the numbers that follow it."""
+    rules = doc.rules
+    base = _base(doc, c)
+    sign = -1 if doc.tokens[c.index].form in rules.falling else 1
+    spec = c.spec["roles"]["object"]
+    firms = [m for m in doc.mentions if c.a <= m.first_token < c.b and m.type == "Firm"
+             and doc.cues[id(m)] in spec["cues"] and id(m) not in doc.titles]
+    if not firms:  # 캠브리콘은 … 흑자를 냈으며, 주가는 … 올랐다: the subject of the sentence
+        firms = [m for m in doc.earlier_subjects(c.clause_no) if m.type == "Firm"][-1:]
+    if not firms:  # … 엔비디아의 주가가 반응했다. 16일 … 6.3% 하락했고: the firm of the sentence before
+        firms = [m for m in c.roles.get("object", []) if m is doc.carried_firm]
+    actions = []
+    for i, firm in enumerate(firms):
+        limit = firms[i + 1].start if i + 1 < len(firms) else doc.sentence.end
+        numbers = [q for q in doc.quantities if firm.end <= q.start < limit]
+        values: dict[str, Decimal] = {}
+        percent = next((q for q in numbers if q.kind == "percent" and q.value is not None), None)
+        if percent is not None:
+            values["percent"] = percent.value * (percent.direction or sign)
+        prices = [q for q in numbers if q.kind == "money" and q.value is not None]
+        price = next((q for q in prices if q.direction), prices[0] if prices else None)  # 112달러에서 105달러까지
+        if price is not None and price.currency == "USD":
+            values["price"] = price.value
+        if not values and not _about_shares(doc, firm, limit):
+            continue
+        actions.append(Action(roles={"object": (firm.key,)}, values=values,
+                              **dict(base, currency="USD" if "price" in values else None)))
+    return actions
+
+
+def _about_shares(doc: SentenceDoc, firm: Mention, limit: int) -> bool:
+    """엔비디아의 주가가 급락했다: a move of the firm's shares, even without numbers."""
+    return any(t.form in doc.rules.share_words for t in doc.tokens if firm.end <= t.start < limit)

@@ -1,0 +1,230 @@
+"""The contract between the sentence components: a `SentenceDoc` and its `Candidate` actions.
+
+Like a spaCy `Doc`, a `SentenceDoc` holds one sentence and everything worked out about it —
+mentions and their cues, dates, numbers, clauses, quotes — computed on first use (most sentences
+announce no action). Each component (`kg.extract.triggers`, `roles`, `values`, `modality`,
+`assemble`) takes the doc and returns it, adding to or pruning `doc.candidates`: a candidate is
+one trigger being turned into an action, and carries what each component found for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any, Mapping
+
+from kg.extract.action import Action
+from kg.extract.rules import Rules
+from kg.lexicon import Gazetteer
+from kg.nlp.dates import DateMention, find_dates, find_periods
+from kg.nlp.mentions import Mention
+from kg.nlp.morph import Sentence, Token
+from kg.nlp.numbers import Quantity, find_quantities
+
+_QUOTE = re.compile(r"[“\"]([^”\"]*)[”\"]")
+
+
+@dataclass
+class Candidate:
+    """One trigger of one action class, on its way to becoming actions."""
+
+    cls: str
+    spec: Mapping[str, Any]
+    index: int                      # the trigger's token index in the sentence
+    clause_no: int
+    a: int                          # the clause's token range [a, b)
+    b: int
+    in_clause: list[Mention]
+    roles: dict[str, list[Mention]] = field(default_factory=dict)
+    weak: int = 0                   # how many roles rest on weaker cues
+    modality: str = "Asserted"
+    reporters: tuple[str, ...] = ()
+    date: DateMention | None = None
+    period: str | None = None
+    values: dict[str, Decimal] = field(default_factory=dict)
+    actions: list[Action] = field(default_factory=list)
+
+
+class SentenceDoc:
+    """A sentence with its mentions, dates and numbers, cut into clauses, and its candidates."""
+
+    def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
+                 gaz: Gazetteer, rules: Rules, *, carried_date: DateMention | None = None,
+                 carried_firm: Mention | None = None) -> None:
+        self.sentence = sentence
+        self.tokens: tuple[Token, ...] = sentence.tokens
+        self.mentions = mentions
+        self.article_date = article_date
+        self.gaz = gaz
+        self.rules = rules
+        self.carried_date = carried_date
+        self.carried_firm = carried_firm
+        self.candidates: list[Candidate] = []
+
+    @property
+    def actions(self) -> list[Action]:
+        return [action for candidate in self.candidates for action in candidate.actions]
+
+    # --- analyses made on first use ------------------------------------------------------------
+
+    @functools.cached_property
+    def dates(self) -> list[DateMention]:
+        text = self.sentence.text
+        return [shift(d, self.sentence.start) for d in find_dates(text, self.article_date)
+                if not self._comparison(text[d.end:d.end + 8])]
+
+    @functools.cached_property
+    def quantities(self) -> list[Quantity]:
+        return [shift(q, self.sentence.start) for q in find_quantities(self.sentence.text)]
+
+    @functools.cached_property
+    def periods(self) -> list:
+        return find_periods(self.sentence.text)
+
+    @functools.cached_property
+    def cues(self) -> dict[int, str]:
+        """A listed name takes the particle of the list's last name (알리바바와 바이두 등 … 이)."""
+        cues: dict[int, str] = {}
+        mentions = self.mentions
+        for i, mention in enumerate(mentions):
+            j = i
+            while mentions[j].cue == "coord" and j + 1 < len(mentions):
+                j += 1
+            cues[id(mention)] = mentions[j].cue
+        return cues
+
+    @functools.cached_property
+    def clauses(self) -> list[tuple[int, int]]:
+        """Token index ranges [a, b) of the sentence's clauses, cut at connective endings."""
+        tokens, rules = self.tokens, self.rules
+        connective = rules["tags"]["connective"]
+        cuts, start = [], 0
+        for i, token in enumerate(tokens):
+            comma_next = i + 1 < len(tokens) and tokens[i + 1].form == ","
+            idiom = i > 0 and tokens[i - 1].form in rules["idiom_conditionals"]
+            if token.tag == connective and not idiom and (
+                    token.form in rules.breaks or comma_next and token.form in rules.comma_breaks):
+                cuts.append((start, i + 1))
+                start = i + 1
+        cuts.append((start, len(tokens)))
+        return [c for c in cuts if c[0] < c[1]]
+
+    @functools.cached_property
+    def chip_proxies(self) -> set[int]:
+        """Firms named as the makers of unnamed chips: 화웨이 칩으로, 엔비디아 프로세서를."""
+        tags = tuple(self.rules["tags"]["chip_word"])
+        return {id(m) for m in self.mentions if m.type == "Firm" and
+                any(t.form in self.rules.chip_words for t in self.tokens[m.last_token + 1:m.last_token + 3]
+                    if t.tag.startswith(tags))}
+
+    @functools.cached_property
+    def titles(self) -> set[int]:
+        """젠슨 황 엔비디아 CEO: a firm inside a person's title plays no role of its own."""
+        found = set()
+        text, base = self.sentence.text, self.sentence.start
+        for before, mention in zip(self.mentions, self.mentions[1:]):
+            gap = text[before.end - base:mention.start - base]
+            after = text[mention.end - base:].lstrip()
+            if before.type == "Person" and mention.type == "Firm" and not gap.strip() and \
+                    any(after.startswith(w) for w in self.rules.titles):
+                found.add(id(mention))
+        return found
+
+    @functools.cached_property
+    def quoted(self) -> list[tuple[int, int]]:
+        """Offsets of quoted speech ("…", “…”) in the sentence."""
+        base = self.sentence.start
+        return [(base + m.start(), base + m.end()) for m in _QUOTE.finditer(self.sentence.text)]
+
+    # --- questions the components ask -------------------------------------------------------------
+
+    def in_quote(self, offset: int) -> bool:
+        return any(a <= offset < b for a, b in self.quoted)
+
+    def in_clause(self, offset: int, a: int, b: int) -> bool:
+        tokens = self.tokens
+        return tokens[a].start <= offset < (tokens[b].start if b < len(tokens) else self.sentence.end)
+
+    def mentions_in(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.mentions if a <= m.first_token < b]
+
+    def previous_clause(self, clause_no: int) -> list[Mention]:
+        """Names of the clause before: coordinated clauses with one subject share arguments
+        (라이선스를 요구하며 사실상 판매를 금지했다; 위반 혐의가 있다며 조사를 진행하겠다)."""
+        if clause_no == 0:
+            return []
+        return self.mentions_in(*self.clauses[clause_no - 1])
+
+    def earlier_subjects(self, clause_no: int) -> list[Mention]:
+        """The sentence subject, shared by later clauses that omit it."""
+        if clause_no == 0:
+            return []
+        limit = self.clauses[clause_no][0]
+        return [m for m in self.mentions if m.first_token < limit and self.cues[id(m)] in ("subject", "topic")]
+
+    def first_ending(self, index: int) -> Token | None:
+        """The verbal ending that closes the trigger's own predicate: past particles, the
+        governing verb and auxiliary constructions (하지 못하-, 해 오-) to the first EC/ETM/EF."""
+        tokens, rules = self.tokens, self.rules
+        tags = rules["tags"]
+        for i in range(index + 1, len(tokens)):
+            token = tokens[i]
+            auxiliary = token.tag == tags["connective"] and i + 1 < len(tokens) and tokens[i + 1].tag == tags["auxiliary"]
+            if token.tag in rules.endings and not auxiliary:
+                return token
+            if token.tag in rules.stops or token.tag.startswith(tags["quote_prefix"]):
+                return None
+        return None
+
+    def chip_object(self, index: int, a: int) -> bool:
+        """반도체를 개발, AI 반도체 개발: a chip word is what the trigger acts on."""
+        tokens, rules = self.tokens, self.rules
+        tags = rules["tags"]
+        for j in range(max(a, index - 8), index):
+            if tokens[j].form not in rules.chip_words:
+                continue
+            rest = tokens[j + 1:index]
+            if all(t.tag in rules.chip_phrase_tags for t in rest) and len(rest) <= 4:
+                return True
+            if rest and rest[0].tag == tags["object_particle"] and not any(t.tag in rules.verbs for t in rest[1:]):
+                return True
+        return False
+
+    # --- what the next sentence inherits ----------------------------------------------------------
+
+    def last_date(self) -> DateMention | None:
+        """The last resolved date of a market sentence (or the one it carried itself), which a
+        market report's next sentences often leave implicit (30일 … 약세. 엔비디아는 2.2% 하락 …)."""
+        if not any(t.form in self.rules.market for t in self.tokens):
+            return None
+        resolved = [d for d in self.dates if d.value and not self.in_quote(d.start)]
+        return resolved[-1] if resolved else (None if self.dates else self.carried_date)
+
+    def share_firm(self) -> Mention | None:
+        """A firm whose shares the sentence talks about (엔비디아의 주가가 …): the next sentence
+        of a market report often gives the numbers without naming it again."""
+        words = self.rules.share_words
+        for mention in self.mentions:
+            if mention.type == "Firm" and any(t.form in words for t in self.tokens[mention.last_token + 1:mention.last_token + 4]):
+                return mention
+        return None
+
+    def _comparison(self, following: str) -> bool:
+        """전년 동기 대비, 1년 전보다: a date that is only the baseline of a comparison."""
+        folded = following.replace(" ", "")
+        for word in self.rules["comparison_skip"]:
+            folded = folded.removeprefix(word)
+        return any(folded.startswith(w) for w in self.rules["comparison_words"])
+
+
+def pseudo_mention(key: str, gaz: Gazetteer) -> Mention:
+    """A gazetteer entity standing in a role without being named in the sentence."""
+    entity = gaz.entities[key]
+    return Mention(0, 0, entity.label, key, entity.type, 1.0, "gazetteer", -1, -1, "bare")
+
+
+def shift(span: DateMention | Quantity, base: int):
+    """Sentence offsets → article offsets."""
+    return replace(span, start=span.start + base, end=span.end + base)

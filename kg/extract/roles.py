@@ -1,0 +1,152 @@
+"""Component 2: roles. Each role of a candidate takes the mention of an allowed type whose
+particle fits best (subject 이/가 for the agent, object 을/를 for the object, dative 에 for the
+target), near the trigger; a role missing in the clause may come from an earlier clause of the
+same sentence, at lower confidence. Candidates whose roles do not meet the class's `requires`
+are dropped.
+"""
+
+from __future__ import annotations
+
+from kg.extract.doc import Candidate, SentenceDoc, pseudo_mention
+from kg.namespaces import ROLES
+from kg.nlp.mentions import Mention
+from kg.nlp.morph import Token
+
+
+def fill_roles(doc: SentenceDoc) -> SentenceDoc:
+    """Fill every candidate's roles; keep the candidates that have what their class requires."""
+    doc.candidates = [c for c in doc.candidates if _fill(doc, c)]
+    return doc
+
+
+def _fill(doc: SentenceDoc, c: Candidate) -> bool:
+    spec = c.spec
+    c.roles, c.weak = _pick_roles(doc, c)
+    _self_reference(doc, c)
+    if spec.get("agent_from_developer") and not c.roles.get("agent") and c.roles.get("object"):
+        developer = doc.gaz.developer_of(c.roles["object"][0].key)
+        if developer:
+            c.roles["agent"] = [pseudo_mention(developer, doc.gaz)]
+            c.weak += 1
+    if spec.get("carry_object") and not c.roles.get("object") and doc.carried_firm is not None:
+        c.roles["object"] = [doc.carried_firm]
+        c.weak += 1
+    met = [all(c.roles.get(r) for r in option) for option in spec["requires"]]
+    if not any(met):
+        return False
+    c.weak += met.index(True) and spec.get("weak_alternatives", 0)
+    if not _needs_filled(doc, c):
+        return False
+    return not (spec.get("firm_subject_blocks") and not c.roles.get("agent") and any(
+        m.type == "Firm" and doc.cues[id(m)] == "subject" for m in c.in_clause))
+
+
+def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]], int]:
+    trigger = doc.tokens[c.index]
+    used: set[int] = set()
+    roles: dict[str, list[Mention]] = {}
+    weak = 0
+    shared_subject = False
+    for role in ROLES:
+        role_spec = c.spec["roles"].get(role)
+        if not role_spec:
+            continue
+        pick, preferred = best_filler(doc, role_spec, c.in_clause, trigger, used)
+        if pick is None and role == "agent":
+            pick, preferred = best_filler(doc, role_spec, doc.earlier_subjects(c.clause_no), trigger, used)
+            if pick is not None:
+                weak += 1
+                shared_subject = True
+        if pick is None and role != "agent" and shared_subject:
+            pick, preferred = best_filler(doc, role_spec, doc.previous_clause(c.clause_no), trigger, used,
+                                          any_cue=True)
+            if pick is not None:
+                weak += 1
+        if pick is None:
+            continue
+        weak += 0 if preferred else 1
+        group = _group(doc, pick) if role_spec.get("many") else [pick]
+        taken = {m.key for g in roles.values() for m in g}
+        group = [m for m in group if fits(doc, m, role_spec["types"]) and id(m) not in used and m.key not in taken]
+        if not group:
+            continue
+        used.update(id(m) for m in group)
+        roles[role] = group
+    return roles, weak
+
+
+def fits(doc: SentenceDoc, mention: Mention, types) -> bool:
+    """A mention of an allowed type (a chip's maker stands for unnamed chips), not part of a title."""
+    if id(mention) in doc.titles:
+        return False
+    return mention.type in types or ("Chip" in types and id(mention) in doc.chip_proxies)
+
+
+def best_filler(doc: SentenceDoc, role_spec, candidates, trigger: Token, used,
+                any_cue: bool = False) -> tuple[Mention | None, bool]:
+    """The mention that best fills a role: an allowed particle (earlier in the list is
+    better), before the trigger, close to it."""
+    scoring = doc.rules["scoring"]
+    cues = role_spec["cues"]
+    best, best_score, best_pref = None, 0.0, False
+    for mention in candidates:
+        if id(mention) in used or not fits(doc, mention, role_spec["types"]) or _is_modifier(doc, mention):
+            continue
+        cue = doc.cues[id(mention)]
+        if cue not in cues and not any_cue:
+            continue
+        rank = cues.index(cue) if cue in cues else len(cues)
+        preferred = rank < 2
+        score = scoring["preferred_cue"] - scoring["cue_rank_step"] * rank
+        if mention.end <= trigger.start:
+            score += scoring["before_trigger"]
+        score -= scoring["distance_penalty"] * min(abs(trigger.start - mention.start), 40)
+        if score > best_score:
+            best, best_score, best_pref = mention, score, preferred
+    return best, best_pref
+
+
+def _is_modifier(doc: SentenceDoc, mention: Mention) -> bool:
+    """엔비디아의 H20, 중국의 화웨이: a genitive name right before a name it can qualify
+    (its product, person or organisation) modifies it; H20의 중국 수출 does not."""
+    if doc.cues[id(mention)] != "genitive":
+        return False
+    following = [m for m in doc.mentions if m.start >= mention.end]
+    if not following or following[0].type not in doc.rules["modifies"].get(mention.type, ()):
+        return False
+    base = doc.sentence.start
+    gap = doc.sentence.text[mention.end - base:following[0].start - base]
+    return len(gap.strip()) <= 4
+
+
+def _group(doc: SentenceDoc, mention: Mention) -> list[Mention]:
+    """The coordinated list (A와 B, A·B 등) a mention belongs to."""
+    ordered = doc.mentions
+    i = ordered.index(mention)
+    start = i
+    while start > 0 and ordered[start - 1].cue == "coord":
+        start -= 1
+    end = i
+    while end < len(ordered) - 1 and ordered[end].cue == "coord":
+        end += 1
+    return ordered[start:end + 1]
+
+
+def _self_reference(doc: SentenceDoc, c: Candidate) -> None:
+    """자국 기업에 지침: the target is the agent's own country."""
+    target_spec = c.spec["roles"].get("target")
+    if c.roles.get("target") or not target_spec or "Country" not in target_spec["types"] or not c.roles.get("agent"):
+        return
+    if any(t.form in doc.rules.self_reference for t in doc.tokens[c.a:c.b]):
+        country = doc.gaz.country_of(c.roles["agent"][0].key)
+        if country:
+            c.roles = dict(c.roles, target=[pseudo_mention(country, doc.gaz)])
+
+
+def _needs_filled(doc: SentenceDoc, c: Candidate) -> bool:
+    """needs_after_roles: one of `Filled:ROLE` (the role got a filler) or `ChipObject`."""
+    needs = c.spec.get("needs_after_roles")
+    if not needs:
+        return True
+    return any(c.roles.get(n[7:]) if n.startswith("Filled:") else n == "ChipObject" and doc.chip_object(c.index, c.a)
+               for n in needs)

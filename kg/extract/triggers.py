@@ -1,0 +1,94 @@
+"""Component 1: triggers. A morpheme of an action class's `triggers` (actions.yaml) whose clause
+holds one of the class's `needs_any` words becomes a candidate, unless the trigger only names a
+kind of thing (설계 업체), refers to another action as its frame (규제에 맞춰, 규제를 피해) or is
+the content of another action (구매하지 못하도록 지침).
+"""
+
+from __future__ import annotations
+
+from kg.extract.doc import Candidate, SentenceDoc
+
+
+def find_triggers(doc: SentenceDoc) -> SentenceDoc:
+    """Every candidate of the sentence, clause by clause, in text order."""
+    rules = doc.rules
+    for clause_no, (a, b) in enumerate(doc.clauses):
+        forms = {t.form for t in doc.tokens[a:b]}
+        in_clause = doc.mentions_in(a, b)
+        for index in range(a, b):
+            if not doc.tokens[index].tag.startswith(rules.trigger_tags):
+                continue
+            for cls in trigger_classes(doc, index):
+                spec = rules.spec(cls)
+                if _announces(doc, spec, index, forms, in_clause, a, b):
+                    doc.candidates.append(Candidate(cls, spec, index, clause_no, a, b, in_clause))
+    return doc
+
+
+def trigger_classes(doc: SentenceDoc, index: int) -> list[str]:
+    """Classes a morpheme announces; a noun + 하 counts as the verb too (말 + 하 → 말하)."""
+    tokens, index_of = doc.tokens, doc.rules.trigger_index
+    found = list(index_of.get(tokens[index].form, ()))
+    tag, form = doc.rules.light_verb
+    if index + 1 < len(tokens) and tokens[index + 1].tag == tag and tokens[index + 1].form == form:
+        found += index_of.get(tokens[index].form + form, ())
+    return found
+
+
+def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a: int, b: int) -> bool:
+    if not _needs_met(doc, spec, forms, in_clause, index, a, b) or forms & set(spec.get("blocked_by", ())):
+        return False
+    if not _trigger_needs(doc, spec, index, forms) or _descriptive(doc, spec, index):
+        return False
+    return not (embedded(doc, index) and doc.tokens[index].form not in spec.get("embedding_ok", ()))
+
+
+def _needs_met(doc: SentenceDoc, spec, forms: set[str], in_clause, index: int, a: int, b: int) -> bool:
+    """needs_any: a word, an entity type (Type:Chip), a chip word as object (ChipObject), money
+    anywhere in the sentence (Money) or a percentage in the clause (Percent)."""
+    needs = spec.get("needs_any")
+    if not needs:
+        return True
+    for need in needs:
+        if need.startswith("Type:") and any(m.type == need[5:] for m in in_clause):
+            return True
+        if need == "ChipObject" and doc.chip_object(index, a):
+            return True
+        if need == "Money" and any(q.kind == "money" for q in doc.quantities):
+            return True
+        if need == "Percent" and any(q.kind == "percent" and doc.in_clause(q.start, a, b) for q in doc.quantities):
+            return True
+        if need in forms:
+            return True
+    return False
+
+
+def _trigger_needs(doc: SentenceDoc, spec, index: int, forms: set[str]) -> bool:
+    """Some triggers count only with a word of their own nearby (요구 + 라이선스)."""
+    needs = spec.get("trigger_needs", {}).get(doc.tokens[index].form)
+    return not needs or bool(forms & set(needs))
+
+
+def _descriptive(doc: SentenceDoc, spec, index: int) -> bool:
+    """설계 업체, 개발 소식, 학습용, 규제에 맞춰, 규제를 피해: the trigger names a kind of
+    thing, or refers to an action as the reason or frame of another."""
+    tokens, rules = doc.tokens, doc.rules
+    if index + 2 >= len(tokens):
+        return False
+    nxt, after = tokens[index + 1], tokens[index + 2]
+    if nxt.form in rules.not_before and nxt.tag in rules.noun_like:
+        return True
+    tags = rules["tags"]
+    if nxt.tag.startswith(tags["particle_prefix"]) and after.form in rules.reference_verbs:
+        return True
+    return nxt.tag == tags["adverbial_particle"] and nxt.form in spec.get("reference_particles", ())
+
+
+def embedded(doc: SentenceDoc, index: int) -> bool:
+    """구매하지 못하도록 지침, 사용하라는 권고: a trigger whose predicate ends in a
+    complementiser is the content of another action, not an action of its own."""
+    ending = doc.first_ending(index)
+    if ending is None or ending.form not in doc.rules.embedding:
+        return False
+    before = doc.tokens[doc.tokens.index(ending) - 1]
+    return before.tag in doc.rules.embedding_heads  # 중이라고 (copula) reports, 하라고 commands

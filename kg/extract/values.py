@@ -1,0 +1,60 @@
+"""Component 3: values. The date of a candidate (the nearest one before the trigger in its
+clause, else one of an earlier clause, never a later one; for some classes the sentence
+before's), its period, and the numbers its class takes (`values` in actions.yaml).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from kg.extract.doc import Candidate, SentenceDoc
+from kg.nlp.dates import DateMention
+
+
+def attach_values(doc: SentenceDoc) -> SentenceDoc:
+    for c in doc.candidates:
+        c.date = _date(doc, c) or _carried(doc, c)
+        c.period = doc.periods[0][2] if "period" in c.spec.get("values", ()) and doc.periods else None
+        c.values = _numbers(doc, c)
+    return doc
+
+
+def _numbers(doc: SentenceDoc, c: Candidate) -> dict[str, Decimal]:
+    slots = c.spec.get("values", ())
+    values: dict[str, Decimal] = {}
+    in_clause = [q for q in doc.quantities if doc.in_clause(q.start, c.a, c.b)]
+    pool = in_clause or (doc.quantities if c.spec.get("amount_from_sentence") else [])
+    money = next((q for q in pool if q.kind == "money" and q.currency == "USD"), None)
+    if money is not None and "amount" in slots:
+        if money.value is not None:
+            values["amountUSD"] = money.value
+        elif money.low is not None and money.high is not None:
+            values["minAmountUSD"], values["maxAmountUSD"] = money.low, money.high
+    growth = next((q for q in in_clause if q.kind == "percent" and q.direction and q.value is not None), None)
+    if growth is not None and "percent" in slots:
+        values["percent"] = growth.value * growth.direction
+    count = next((q for q in in_clause if q.kind == "count" and q.value is not None), None)
+    if count is not None and "quantity" in slots:
+        values["quantity"] = count.value
+    return values
+
+
+def _date(doc: SentenceDoc, c: Candidate) -> DateMention | None:
+    """The date nearest before the trigger in its clause, else the last one of an earlier
+    clause; never one of a later clause. An unresolvable date in the clause means no date."""
+    trigger = doc.tokens[c.index]
+    in_clause = [d for d in doc.dates if doc.in_clause(d.start, c.a, c.b) and not doc.in_quote(d.start)]
+    before = [d for d in in_clause if d.start < trigger.start]
+    chosen = before[-1] if before else (in_clause[0] if in_clause else None)
+    if chosen is None:
+        clause_start = doc.tokens[c.a].start
+        earlier = [d for d in doc.dates if d.start < clause_start and not doc.in_quote(d.start)]
+        chosen = earlier[-1] if earlier else None
+    return chosen if chosen is not None and chosen.value else None
+
+
+def _carried(doc: SentenceDoc, c: Candidate) -> DateMention | None:
+    """The previous sentence's date, for classes that allow it, when the clause names none."""
+    if not c.spec.get("carry_date") or any(doc.in_clause(d.start, c.a, c.b) for d in doc.dates):
+        return None
+    return doc.carried_date

@@ -1,0 +1,204 @@
+"""Names the gazetteer does not know, found by general patterns whose words live in
+`ontology/lexicon/mentions.yaml`: a Hangul name with its Latin original in parentheses, proper
+nouns with a company or agency suffix, quoted names after a type noun, and chip model codes;
+each only with a word in the sentence that says what kind of thing it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import replace
+from typing import Callable
+
+from kg.lexicon import Gazetteer
+from kg.nlp.mention import Mention, settings, surface, token_span
+from kg.nlp.morph import Sentence, Token
+from kg.text import normalize_name
+
+QUOTES = "'\"‘’“”`「」『』《》〈〉"
+_PAREN_NAME = re.compile(
+    r"([가-힣][가-힣0-9]*(?: [가-힣][가-힣0-9]*){0,3}) ?\(([A-Z][A-Za-z0-9.&' -]{1,50}?)\)")
+_ACRONYM = re.compile(r"^[A-Z0-9&.]{1,6}$")  # (ETF), (LLM), (EAR): glosses of terms, not names
+_QUOTED = re.compile(r"['‘\"“]([^'’\"”\n]{2,30})['’\"”]")
+_MODEL_NUMBER = re.compile(r"\d{3}[A-Z]")
+
+#: The entity types a sentence's words hint at (Chip for 칩, Firm for 업체…), made on first use.
+CueTypes = Callable[[], set[str]]
+Finder = Callable[[Sentence, Gazetteer, CueTypes], list[Mention]]
+
+
+def new_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention], cue_types: CueTypes,
+                 finders: tuple[Finder, ...]) -> list[Mention]:
+    """Names found by general patterns, where no earlier finder claimed the span."""
+    taken = [(m.start, m.end) for m in known]
+    found: list[Mention] = []
+    for finder in finders:
+        for mention in finder(sentence, gaz, cue_types):
+            span = (mention.start, mention.end)
+            if not any(a < span[1] and span[0] < b for a, b in taken):
+                found.append(mention)
+                taken.append(span)
+    return found
+
+
+def sentence_cue_types(sentence: Sentence) -> set[str]:
+    words = settings().cue_words
+    return {words[form] for form in map(normalize_name, (t.form for t in sentence.tokens)) if form in words}
+
+
+def new_key(type_name: str, label_en: str | None, label_ko: str | None) -> str:
+    """A stable key from the name: readable when there is a Latin name, hashed otherwise.
+
+    The Korean spelling is part of the key when both exist, so two spellings in two articles
+    are two entities rather than one entity with two Korean labels.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", (label_en or "").lower()).strip("-")
+    if label_ko:
+        digest = hashlib.sha1(normalize_name(label_ko).encode()).hexdigest()[:6 if slug else 10]
+        slug = f"{slug}-{digest}" if slug else digest
+    return f"new-{type_name.lower()}-{slug}"
+
+
+def _make_new(sentence: Sentence, start: int, end: int, type_name: str, method: str,
+              ko: str | None, en: str | None) -> Mention:
+    first, last = token_span(sentence.tokens, start, end)
+    return Mention(start, end, surface(sentence, start, end), new_key(type_name, en, ko or en),
+                   type_name, settings().confidence(method), method, first, last, label_ko=ko, label_en=en)
+
+
+def parenthesised(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
+    """바이추안(Baichuan): a Hangul name followed by its Latin original.
+
+    Runs before typo matching: `즈위안(Zhiyuan)` is a name given with its original, not a
+    misspelling of a known one."""
+    found: list[Mention] = []
+    if "(" not in sentence.text:
+        return found
+    for m in _PAREN_NAME.finditer(sentence.text):
+        ko, en = m.group(1), m.group(2).strip()
+        known = gaz.lookup(en) or gaz.lookup(ko)
+        start = sentence.start + m.start(1)
+        end = sentence.start + m.end()
+        if known is not None:
+            first, last = token_span(sentence.tokens, start, end)
+            found.append(Mention(start, end, surface(sentence, start, end), known.key, known.type,
+                                 settings().confidence("gazetteer"), "gazetteer", first, last))
+            continue
+        ko = _trim_to_name(sentence, start, ko)
+        if ko is None or _ACRONYM.match(en):
+            continue
+        type_name = _single_type(cue_types() - {"Regulator"})
+        if type_name:
+            start = sentence.start + m.end(1) - len(ko)
+            found.append(_make_new(sentence, start, end, type_name, "parenthesised", ko, en))
+    return found
+
+
+def _trim_to_name(sentence: Sentence, start: int, ko: str) -> str | None:
+    """The trailing proper-noun morphemes of a Hangul run; None when it ends in a common noun."""
+    s = settings()
+    end = start + len(ko)
+    tokens = [t for t in sentence.tokens if t.start >= start and t.end <= end]
+    name_tokens: list[Token] = []
+    for token in reversed(tokens):
+        if token.tag not in s.name_parts:
+            break
+        name_tokens.insert(0, token)
+    if not name_tokens or name_tokens[-1].tag != s.proper_noun:
+        return None
+    return sentence.text[name_tokens[0].start - sentence.start:end - sentence.start]
+
+
+def _single_type(types: set[str]) -> str | None:
+    return next(iter(types)) if len(types) == 1 else None
+
+
+def quoted(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
+    """반도체 '쓰위안 590', 모델 '어니': a quoted name right after or before its type noun."""
+    s = settings()
+    found = []
+    words = s.cue_words
+    for m in _QUOTED.finditer(sentence.text):
+        name = m.group(1).strip()
+        if gaz.lookup(name) or len(name) > 20 or " " in name.strip() and len(name.split()) > 3:
+            continue
+        before = sentence.text[:m.start()].split()[-1:] or [""]
+        after = sentence.text[m.end():].split()[:1] or [""]
+        type_name = words.get(normalize_name(before[0])) or words.get(normalize_name(s.trailing_particle.sub("", after[0])))
+        if type_name in ("Chip", "AIModel") and not s.sentence_end.search(name):
+            start = sentence.start + m.start(1)
+            ascii_name = name if name.isascii() else None
+            found.append(_make_new(sentence, start, start + len(m.group(1)), type_name, "quoted",
+                                   None if ascii_name else name, ascii_name))
+    return found
+
+
+def suffixed(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
+    """Proper nouns ending in a company or agency suffix: `무어스레드 테크놀로지`."""
+    s = settings()
+    endings, suffix_types, proper = s.firm_endings, s.suffix_types, s.proper_noun
+    found = []
+    tokens = sentence.tokens
+    for i, token in enumerate(tokens):
+        if token.tag == proper and token.form.endswith(endings) and gaz.lookup(token.form) is None and any(
+                token.form.endswith(w) and len(token.form) > len(w) + 1 for w in endings):
+            found.append(_make_new(sentence, token.start, token.end, "Firm", "suffix", token.form, None))
+            continue
+        if i == 0 or token.form not in suffix_types:
+            continue
+        for type_name in suffix_types[token.form]:
+            j = i
+            while j > 0 and tokens[j - 1].tag == proper and tokens[j - 1].end >= tokens[j].start - 1:
+                j -= 1
+            if j == i or (type_name == "Regulator" and j == i - 1 and gaz.lookup(tokens[j].form)):
+                continue
+            start, end = tokens[j].start, token.end
+            name = surface(sentence, start, end)
+            if gaz.lookup(name) is None and not any(gaz.lookup(t.form) for t in tokens[j:i]):
+                found.append(_make_new(sentence, start, end, type_name, "suffix", name, None))
+    return found
+
+
+def chip_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
+    """Model codes like B40 or MI400 in a sentence that talks about chips."""
+    s = settings()
+    codes = list(s.chip_code.finditer(sentence.text))
+    if not codes or "Chip" not in cue_types():
+        return []
+    found = []
+    for m in codes:
+        code = m.group(0)
+        if code.upper() in s.not_codes or gaz.lookup(code) or _MODEL_NUMBER.fullmatch(code) is None and code[0].isdigit():
+            continue
+        start = sentence.start + m.start()
+        found.append(_make_new(sentence, start, start + len(code), "Chip", "chip_code", None, code))
+    return found
+
+
+def merge_glosses(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+    """캠브리콘 테크놀로지스(Cambricon Technologies Corp.): one name with its gloss."""
+    merged: list[Mention] = []
+    for mention in mentions:
+        previous = merged[-1] if merged else None
+        gap = surface(sentence, previous.end, mention.start) if previous else ""
+        if previous is not None and previous.key == mention.key and gap.strip() == "(":
+            close = sentence.text.find(")", mention.end - sentence.start)
+            end = sentence.start + close + 1 if close >= 0 else mention.end
+            merged[-1] = replace(previous, end=end, surface=surface(sentence, previous.start, end),
+                                 last_token=token_span(sentence.tokens, previous.start, end)[1])
+            continue
+        merged.append(mention)
+    return merged
+
+
+def drop_family_before_model(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+    """`어센드 '910B'`: a product family directly followed by one of its models is that model."""
+    kept: list[Mention] = []
+    for i, mention in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (nxt is not None and mention.type == "Chip" and nxt.type == "Chip"
+                and not surface(sentence, mention.end, nxt.start).strip(" " + QUOTES)):
+            continue
+        kept.append(mention)
+    return kept
