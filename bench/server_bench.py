@@ -17,8 +17,14 @@ Scenarios:
                  parameter as a VALUES block at the top of the WHERE clause (the rows are checked
                  to be the same number).
 
+With `--limits`, it measures instead how fast `kg serve --timeout 1 --client-timeout 1` answers
+what it must cut off, answer cache off (the figures tests/test_server_limits.py does not assert): a runaway query's
+503, a quick query's latency while runaways hold query threads, a slow head's and a slow body's
+408, and the 413 of a body declared too large.
+
     python bench/server_bench.py            # about 95 s on 2 cores
     python bench/server_bench.py --rounds 5 --store chipgraph-store
+    python bench/server_bench.py --limits   # about 5 s
 """
 
 from __future__ import annotations
@@ -33,7 +39,9 @@ import signal
 import socket
 import subprocess
 import sys
+import statistics
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -164,12 +172,73 @@ def rows_of(port: int, path: str) -> int:
     return len(json.load(urllib.request.urlopen(request))["results"]["bindings"])
 
 
+# ------------------------------------------------------------------------------------------------
+# Limits
+# ------------------------------------------------------------------------------------------------
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def exchange(port: int, data: bytes, wait: float = 30.0) -> tuple[int | None, float]:
+    """Send raw bytes on a new connection: (the answer's status or None, seconds until it came)."""
+    started = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as sock:
+        sock.sendall(data)
+        try:
+            head = sock.recv(64)
+        except (socket.timeout, ConnectionResetError):
+            head = b""
+    seconds = time.perf_counter() - started
+    return (int(head[9:12]) if head.startswith(b"HTTP/1.1 ") else None), seconds
+
+
+def get(path: str) -> bytes:
+    return f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+
+
+def limits(store: Path, quick_requests: int = 20) -> None:
+    """Time what `kg serve` cuts off, and a quick query beside two runaways; prints a table."""
+    port = free_port()
+    command = [sys.executable, "-c", "from kg.cli import main; main()", "serve", "--store", str(store), "--port",
+               str(port), "--timeout", "1", "--client-timeout", "1", "--max-body", "100000", "--cache-mb", "0"]
+    process = start(command, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D")
+    rows = []
+    try:
+        rows.append(("runaway query (cartesian product)", "503 at --timeout 1 s",
+                     *exchange(port, get("/sparql?query=" + urllib.parse.quote(RUNAWAY)))))
+        runaways = [threading.Thread(target=exchange, args=(port, get("/sparql?query=" + urllib.parse.quote(RUNAWAY))))
+                    for _ in range(2)]
+        for thread in runaways:
+            thread.start()
+        time.sleep(0.2)
+        quick = [exchange(port, get("/sparql?query=" + urllib.parse.quote(POINT))) for _ in range(quick_requests)]
+        for thread in runaways:
+            thread.join()
+        rows.append((f"quick query beside 2 runaways (median of {quick_requests})", "200 at once",
+                     quick[0][0], statistics.median(seconds for _, seconds in quick)))
+        rows.append(("request head never finished", "408 at --client-timeout 1 s",
+                     *exchange(port, b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: ")))
+        rows.append(("body never finished", "408 at --client-timeout 1 s",
+                     *exchange(port, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                                     b"Content-Length: 100\r\n\r\nASK {")))
+        rows.append(("body declared larger than --max-body", "413 at once, unread",
+                     *exchange(port, b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                                     b"Content-Length: 50000000\r\n\r\nASK {}")))
+    finally:
+        stop(process)
+    print("| request | expected | status | seconds |")
+    print("| --- | --- | ---: | ---: |")
+    for what, expected, status, seconds in rows:
+        print(f"| {what} | {expected} | {status} | {seconds:.4f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", type=Path, help="a built store (default: build seeds/ into a temporary folder)")
     parser.add_argument("--seconds", type=float, default=2.5, help="measured seconds per round, scenario and server")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best round is reported")
     parser.add_argument("--clients", type=int, default=8, help="concurrent connections")
+    parser.add_argument("--limits", action="store_true", help="time the server's limits instead (see above)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="kg-server-bench-"))
@@ -178,6 +247,12 @@ def main() -> None:
         store = workdir / "store"
         subprocess.run([sys.executable, "-c", "from kg.cli import main; main()", "build", "--store", str(store),
                         str(ROOT / "seeds")], check=True, cwd=ROOT, stderr=subprocess.DEVNULL)
+    if args.limits:
+        try:
+            limits(store)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        return
     try:
         import uvloop
         run = uvloop.run

@@ -1,17 +1,21 @@
-"""A runner for the W3C SPARQL 1.1 Protocol test manifest, and a `kg serve` process for tests.
+"""The server under test, two ways, and a runner for the W3C SPARQL 1.1 Protocol test manifest.
+
+`InProcess` drives the Starlette app in this process (httpx over ASGITransport, no socket): the
+way most server tests talk to it. `ServerProcess` starts `kg serve` on a free 127.0.0.1 port as a
+subprocess (the real CLI, as a user runs it) and stops it by its process id: for what only a real
+process and socket show (uvicorn's handling of raw bytes, slow clients, the logs, real clients
+such as SPARQLWrapper and a browser, queries that only the end of a process stops).
 
 The manifest (`../shared/w3c-sparql-protocol/manifest.ttl` from the repository root) lists, per
 test, graphs to load and HTTP requests to send with the status, result format or boolean expected.
 `load_manifest` reads it with rdflib; `run_test` sets the dataset up through the Graph Store
 Protocol (`PUT /store?graph=…`), sends each request to the endpoint with the server's bearer
 token, and raises AssertionError naming the request and what came back when an expectation fails.
-
-`ServerProcess` starts `kg serve` on a free 127.0.0.1 port as a subprocess (the real CLI, as a user
-runs it) and stops it by its process id.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -19,11 +23,14 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import anyio.from_thread
 import httpx
 from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
@@ -53,6 +60,82 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+class BlackHole:
+    """A TCP server on 127.0.0.1 that accepts every connection and never sends a byte: a SERVICE
+    endpoint a query waits on for ever (until `close`, which ends the waiting queries too)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/sparql"
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def close(self) -> None:
+        self.listener.close()
+        for connection in self.accepted:
+            connection.close()
+
+    def __enter__(self) -> "BlackHole":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class InProcess:
+    """A synchronous httpx-style client (`get`, `post`, `put`, `delete`, `options`, `request`) for
+    `kg.server.app.create_app(store, **options)`, run in this process on one event loop thread,
+    so requests sent from several threads at once are served concurrently, as by `kg serve`.
+    `url` is the address the app sees itself at. Use as a context manager."""
+
+    url = "http://testserver/"
+
+    def __init__(self, store: Path | str, **options: Any) -> None:
+        from kg.server.app import create_app
+
+        self.app = create_app(store, **options)
+        self._portal_context = anyio.from_thread.start_blocking_portal()
+        self._portal = self._portal_context.__enter__()
+        self._client = httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=self.url,
+                                         timeout=30)
+
+    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
+        return self._portal.call(functools.partial(self._client.request, method, url, **options))
+
+    def get(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("GET", url, **options)
+
+    def post(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("POST", url, **options)
+
+    def put(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("PUT", url, **options)
+
+    def delete(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("DELETE", url, **options)
+
+    def options(self, url: str, **options: Any) -> httpx.Response:
+        return self.request("OPTIONS", url, **options)
+
+    def close(self) -> None:
+        self._portal.call(self._client.aclose)
+        self._portal_context.__exit__(None, None, None)
+
+    def __enter__(self) -> "InProcess":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class ServerProcess:

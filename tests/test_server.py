@@ -1,7 +1,8 @@
-"""`kg serve` driven over real HTTP on 127.0.0.1: the SPARQL protocol, saved queries, Linked Data,
-VoID, errors and timeouts, with httpx, SPARQLWrapper and rdflib's SPARQLStore as clients.
+"""The server's reads, in process (`InProcess`: the app driven through httpx, no socket): the SPARQL
+protocol, saved queries, Linked Data, VoID, errors, timeouts and `--base`, over the seed store.
 
-The server runs the seed store read-only in a subprocess (`kg serve`), started once per module.
+What only a real `kg serve` shows (other clients, the CLI, raw sockets, a browser) is tested in
+test_server_protocol.py, test_server_security.py and test_server_ui.py.
 """
 
 from __future__ import annotations
@@ -9,9 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -22,9 +20,9 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS
 
-from kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, REFERENCE_GRAPH
+from kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
 from kg.query import load_saved_queries
-from tests.sparql_protocol_runner import ServerProcess
+from tests.sparql_protocol_runner import BlackHole, InProcess
 
 E = ID_BASE + "entity/"
 NVIDIA = E + "nvidia"
@@ -36,18 +34,12 @@ MAX_BODY = 100_000
 
 
 @pytest.fixture(scope="module")
-def server(seed_store_path):
-    with ServerProcess(seed_store_path, "--max-body", str(MAX_BODY)) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def http(server):
-    with httpx.Client(base_url=server.url, timeout=30) as client:
+def http(seed_store_path):
+    with InProcess(seed_store_path, max_body=MAX_BODY) as client:
         yield client
 
 
-def count(http: httpx.Client, query: str, **params) -> int:
+def count(http, query: str, **params) -> int:
     response = http.get("sparql", params={"query": query, **params}, headers={"Accept": "application/sparql-results+json"})
     assert response.status_code == 200, response.text
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
@@ -182,18 +174,18 @@ def test_graph_store_reads(http):
     assert http.get("store", params={"graph": "http://example.org/none"}).status_code == 404
 
 
-def test_service_description(http, server):
+def test_service_description(http):
     response = http.get("sparql", headers={"Accept": "text/turtle"})
     graph = rdflib.Graph().parse(data=response.text, format="turtle")
-    service = next(graph.subjects(SD.endpoint, URIRef(server.url + "sparql")))
+    service = next(graph.subjects(SD.endpoint, URIRef(http.url + "sparql")))
     assert (service, SD.feature, SD.UnionDefaultGraph) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in graph
     assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in graph
 
 
-def test_void_counts_classes_graphs_and_wikidata_links(http, server):
+def test_void_counts_classes_graphs_and_wikidata_links(http):
     graph = rdflib.Graph().parse(data=http.get(".well-known/void").text, format="turtle")
-    dataset = next(graph.subjects(VOID.sparqlEndpoint, URIRef(server.url + "sparql")))
+    dataset = next(graph.subjects(VOID.sparqlEndpoint, URIRef(http.url + "sparql")))
     firms = count(http, "SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a cg:Firm }")
     partition = next(p for p in graph.objects(dataset, VOID.classPartition)
                      if graph.value(p, VOID["class"]) == URIRef("https://w3id.org/chipgraph/ontology#Firm"))
@@ -317,72 +309,37 @@ def test_action_and_article_pages(http):
 # Timeouts and --base
 # ------------------------------------------------------------------------------------------------
 
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
+def test_a_query_that_runs_away_gets_503_and_others_are_answered_meanwhile(seed_store_path):
+    """The runaway waits on a SERVICE endpoint that never answers (closing it ends the query, so
+    nothing keeps running in this process). Order of events, not speed: the quick query must be
+    answered while the runaway still runs, long before its generous 3 s timeout."""
+    with BlackHole() as hole, InProcess(seed_store_path, timeout=3, allow_service=[hole.url]) as http:
+        events: list[tuple[str, httpx.Response]] = []
 
-def test_a_runaway_query_gets_503_and_others_are_still_answered(seed_store_path):
-    with ServerProcess(seed_store_path, "--timeout", "1", "--base", "https://chipgraph.example.org/") as server, \
-            httpx.Client(base_url=server.url, timeout=30) as http:
-        outcome = {}
-
-        def runaway():
-            started = time.monotonic()
-            outcome["response"] = http.get("sparql", params={"query": RUNAWAY})
-            outcome["seconds"] = time.monotonic() - started
+        def runaway() -> None:
+            query = f"SELECT * WHERE {{ SERVICE <{hole.url}> {{ ?s ?p ?o }} }}"
+            events.append(("runaway", http.get("sparql", params={"query": query})))
 
         worker = threading.Thread(target=runaway)
         worker.start()
-        time.sleep(0.3)
-        started = time.monotonic()
-        quick = http.get("sparql", params={"query": LABELS})
-        assert quick.status_code == 200 and time.monotonic() - started < 1.0 and worker.is_alive()
-        worker.join(10)
-        assert outcome["response"].status_code == 503 and "1 s" in outcome["response"].text
-        assert outcome["seconds"] < 3
-        # --base: links and the service description use the public address
+        deadline = time.monotonic() + 30
+        while not hole.accepted and time.monotonic() < deadline:  # the runaway is running now
+            time.sleep(0.01)
+        events.append(("quick", http.get("sparql", params={"query": LABELS})))
+        worker.join(30)
+        assert [name for name, _ in events] == ["quick", "runaway"]
+        quick, abandoned = (response for _, response in events)
+        assert quick.status_code == 200
+        assert abandoned.status_code == 503 and "3 s" in abandoned.text and abandoned.text.count("\n") == 1
+
+
+def test_base_is_the_address_of_links_and_the_service_description(seed_store_path):
+    with InProcess(seed_store_path, base="https://chipgraph.example.org") as http:
         page = http.get("id/entity/nvidia", headers={"Accept": "text/html"})
         assert 'href="https://chipgraph.example.org/id/entity/nvidia-h20"' in page.text
         description = http.get("sparql", headers={"Accept": "application/n-triples"}).text
         assert "<https://chipgraph.example.org/sparql>" in description
-
-
-# ------------------------------------------------------------------------------------------------
-# Other clients: SPARQLWrapper and rdflib's SPARQLStore
-# ------------------------------------------------------------------------------------------------
-
-
-def test_sparqlwrapper_select_ask_construct(server):
-    from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
-
-    client = SPARQLWrapper(server.url + "sparql")
-    client.setQuery(LABELS)
-    client.setReturnFormat(JSON)
-    labels = {b["label"]["value"] for b in client.queryAndConvert()["results"]["bindings"]}
-    assert {"Nvidia", "엔비디아"} <= labels
-    client.setReturnFormat(XML)
-    assert "엔비디아" in client.queryAndConvert().toxml()
-    client.setQuery("ASK { e:nvidia owl:sameAs wd:Q182477 }")
-    client.setReturnFormat(JSON)
-    assert client.queryAndConvert()["boolean"] is True
-    client.setQuery("CONSTRUCT { e:nvidia rdfs:label ?l } WHERE { e:nvidia rdfs:label ?l }")
-    client.setReturnFormat(TURTLE)
-    graph = rdflib.Graph().parse(data=client.queryAndConvert(), format="turtle")
-    assert (URIRef(NVIDIA), RDFS.label, Literal("엔비디아", lang="ko")) in graph
-    client.setMethod("POST")
-    client.setQuery(LABELS)
-    client.setReturnFormat(JSON)
-    assert client.queryAndConvert()["results"]["bindings"]
-
-
-def test_rdflib_sparqlstore(server):
-    from rdflib.plugins.stores.sparqlstore import SPARQLStore
-
-    graph = rdflib.Graph(store=SPARQLStore(server.url + "sparql", returnFormat="json"))
-    rows = list(graph.query("SELECT ?label WHERE { <%s> <%s> ?label }" % (NVIDIA, RDFS.label)))
-    assert Literal("엔비디아", lang="ko") in {row[0] for row in rows}
-    assert (URIRef(NVIDIA), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q182477")) in graph
-    xml_store = rdflib.Graph(store=SPARQLStore(server.url + "sparql"))  # rdflib's default: SPARQL XML
-    assert len(list(xml_store.triples((URIRef(NVIDIA), RDFS.label, None)))) >= 2
 
 
 def test_json_results_are_valid_json_documents(http):
@@ -390,11 +347,10 @@ def test_json_results_are_valid_json_documents(http):
     assert json.loads(response.content)["head"]["vars"]
 
 
-def test_serve_refuses_updates_without_a_token(seed_store_path, tmp_path):
-    command = [sys.executable, "-c", "from kg.cli import main; main()", "serve"]
-    environment = {k: v for k, v in os.environ.items() if k != "CHIPGRAPH_TOKEN"}
-    no_token = subprocess.run(command + ["--store", str(seed_store_path), "--allow-update"], capture_output=True,
-                              text=True, env=environment)
-    assert no_token.returncode == 1 and "--allow-update needs a token" in no_token.stderr
-    missing = subprocess.run(command + ["--store", str(tmp_path / "none")], capture_output=True, text=True)
-    assert missing.returncode == 1 and "no store here" in missing.stderr
+def test_the_query_page_gets_the_one_prefix_table(http):
+    response = http.get("prefixes.json")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    assert response.json() == PREFIXES
+    page = http.get("").text
+    assert "const PREFIXES" not in http.get("static/app.js").text
+    assert " ".join(prefix + ":" for prefix in PREFIXES) in page  # the editor's hint lists them all

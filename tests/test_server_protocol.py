@@ -1,5 +1,8 @@
-"""Conformance and writes: the W3C SPARQL 1.1 Protocol test manifest, SPARQL Update, the Graph Store
-Protocol and the bearer token, against `kg serve --allow-update` on an empty store.
+"""Each protocol once through a real `kg serve`: the W3C SPARQL 1.1 Protocol test manifest and the
+Graph Store Protocol against `kg serve --allow-update` on an empty store, SPARQL Update from
+SPARQLWrapper and rdflib, and queries and Linked Data from httpx, SPARQLWrapper and rdflib's
+SPARQLStore against the seed store served read-only. Everything else about these protocols is
+tested in process (test_server.py, test_server_writes.py).
 
 The manifest comes from `../shared/w3c-sparql-protocol/` beside the repository (CI has it); where
 that folder is absent its tests are skipped, saying so.
@@ -11,12 +14,17 @@ import httpx
 import pytest
 import rdflib
 from rdflib import Literal, URIRef
+from rdflib.namespace import OWL, RDFS
 
+from kg.namespaces import ID_BASE
 from tests.sparql_protocol_runner import MANIFEST_DIR, ServerProcess, load_manifest, run_test
 
 TOKEN = "test-token-5f1c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MANIFEST = load_manifest() if (MANIFEST_DIR / "manifest.ttl").is_file() else []
+NVIDIA = ID_BASE + "entity/nvidia"
+LABELS = "SELECT ?label WHERE { e:nvidia rdfs:label ?label } ORDER BY ?label"
+G = "http://example.org/graph/one"
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +40,17 @@ def http(server):
         yield client
 
 
+@pytest.fixture(scope="module")
+def seeds(seed_store_path):
+    with ServerProcess(seed_store_path) as running:
+        yield running
+
+
+# ------------------------------------------------------------------------------------------------
+# SPARQL 1.1 Protocol and Update
+# ------------------------------------------------------------------------------------------------
+
+
 def test_the_manifest_has_all_34_tests():
     if not MANIFEST:
         pytest.skip(f"the W3C protocol manifest is not at {MANIFEST_DIR} (CI has it beside the repository)")
@@ -44,82 +63,6 @@ def test_the_manifest_has_all_34_tests():
 def test_w3c_sparql_protocol(test, server):
     with httpx.Client(timeout=30) as client:
         run_test(test, server.url, TOKEN, client)
-
-
-# ------------------------------------------------------------------------------------------------
-# The token
-# ------------------------------------------------------------------------------------------------
-
-
-def test_writes_need_the_bearer_token(http):
-    update = {"Content-Type": "application/sparql-update"}
-    assert http.post("sparql", content=b"CLEAR ALL", headers=update).status_code == 401
-    wrong = http.post("sparql", content=b"CLEAR ALL", headers={**update, "Authorization": "Bearer nope"})
-    assert wrong.status_code == 401 and wrong.headers["www-authenticate"].startswith("Bearer")
-    basic = http.post("sparql", content=b"CLEAR ALL", headers={**update, "Authorization": f"Basic {TOKEN}"})
-    assert basic.status_code == 401
-    assert http.put("store", params={"default": ""}, content=b"", headers={"Content-Type": "text/turtle"}).status_code == 401
-    assert http.post("sparql", content=b"CLEAR ALL", headers={**update, **AUTH}).status_code == 204
-
-
-def test_update_service_description_says_so(http):
-    described = http.get("sparql", headers={"Accept": "application/n-triples"}).text
-    assert "<http://www.w3.org/ns/sparql-service-description#SPARQL11Update>" in described
-
-
-# ------------------------------------------------------------------------------------------------
-# Graph Store Protocol
-# ------------------------------------------------------------------------------------------------
-
-G = "http://example.org/graph/one"
-
-
-def test_graph_store_put_get_post_delete(http):
-    http.delete("store", headers=AUTH)
-    turtle = b'@prefix ex: <http://example.org/> . ex:a ex:p "one" ; ex:q ex:b .'
-    created = http.put("store", params={"graph": G}, content=turtle, headers={**AUTH, "Content-Type": "text/turtle"})
-    assert created.status_code == 201
-    replaced = http.put("store", params={"graph": G}, content=turtle, headers={**AUTH, "Content-Type": "text/turtle"})
-    assert replaced.status_code == 204
-    added = http.post("store", params={"graph": G}, content=b'<http://example.org/c> <http://example.org/p> "two" .',
-                      headers={**AUTH, "Content-Type": "application/n-triples"})
-    assert added.status_code == 204
-    got = http.get("store", params={"graph": G}, headers={"Accept": "text/turtle"})
-    graph = rdflib.Graph().parse(data=got.text, format="turtle")
-    assert len(graph) == 3 and (URIRef("http://example.org/c"), URIRef("http://example.org/p"), Literal("two")) in graph
-    dataset = http.get("store", headers={"Accept": "application/n-quads"}).text
-    assert dataset.count(f"<{G}>") == 3
-    assert http.delete("store", params={"graph": G}, headers=AUTH).status_code == 204
-    assert http.get("store", params={"graph": G}).status_code == 404
-    assert http.delete("store", params={"graph": G}, headers=AUTH).status_code == 404
-
-
-def test_graph_store_rejects_bad_uploads_without_changing_anything(http):
-    http.put("store", params={"graph": G}, content=b"<http://a> <http://b> <http://c> .",
-             headers={**AUTH, "Content-Type": "application/n-triples"})
-    broken = http.put("store", params={"graph": G}, content=b"<http://a> <http://b> .",
-                      headers={**AUTH, "Content-Type": "application/n-triples"})
-    assert broken.status_code == 400
-    unknown = http.put("store", params={"graph": G}, content=b"x", headers={**AUTH, "Content-Type": "image/png"})
-    assert unknown.status_code == 415
-    assert "<http://a> <http://b> <http://c>" in http.get("store", params={"graph": G},
-                                                            headers={"Accept": "application/n-triples"}).text
-
-
-def test_default_graph_and_dataset_uploads(http):
-    http.delete("store", headers=AUTH)
-    trig = b'<http://x/s> <http://x/p> "default" . <http://x/g> { <http://x/s> <http://x/p> "named" . }'
-    assert http.post("store", content=trig, headers={**AUTH, "Content-Type": "application/trig"}).status_code == 204
-    default = http.get("store", params={"default": ""}, headers={"Accept": "application/n-triples"}).text
-    assert '"default"' in default and '"named"' not in default
-    # queries still see the union of all graphs by default
-    union = http.get("sparql", params={"query": "SELECT ?o WHERE { <http://x/s> <http://x/p> ?o }"}).json()
-    assert {b["o"]["value"] for b in union["results"]["bindings"]} == {"default", "named"}
-
-
-# ------------------------------------------------------------------------------------------------
-# Update clients: SPARQLWrapper and rdflib's SPARQLUpdateStore
-# ------------------------------------------------------------------------------------------------
 
 
 def test_sparqlwrapper_update_with_bearer_token(server, http):
@@ -146,3 +89,84 @@ def test_rdflib_sparql_update_store(server):
     assert (URIRef("http://x/r"), URIRef("http://x/p"), Literal("via rdflib", lang="en")) in graph
     graph.remove((URIRef("http://x/r"), None, None))
     assert len(graph) == 0
+
+
+def test_queries_by_get_post_form_and_post_direct(seeds):
+    with httpx.Client(base_url=seeds.url, timeout=30) as http:
+        by_get = http.get("sparql", params={"query": LABELS})
+        by_form = http.post("sparql", data={"query": LABELS})
+        by_body = http.post("sparql", content=LABELS.encode(), headers={"Content-Type": "application/sparql-query"})
+    for response in (by_get, by_form, by_body):
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/sparql-results+json"
+    values = [[b["label"]["value"] for b in r.json()["results"]["bindings"]] for r in (by_get, by_form, by_body)]
+    assert values[0] == values[1] == values[2] and {"Nvidia", "엔비디아"} <= set(values[0])
+
+
+def test_sparqlwrapper_select_ask_construct(seeds):
+    from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
+
+    client = SPARQLWrapper(seeds.url + "sparql")
+    client.setQuery(LABELS)
+    client.setReturnFormat(JSON)
+    labels = {b["label"]["value"] for b in client.queryAndConvert()["results"]["bindings"]}
+    assert {"Nvidia", "엔비디아"} <= labels
+    client.setReturnFormat(XML)
+    assert "엔비디아" in client.queryAndConvert().toxml()
+    client.setQuery("ASK { e:nvidia owl:sameAs wd:Q182477 }")
+    client.setReturnFormat(JSON)
+    assert client.queryAndConvert()["boolean"] is True
+    client.setQuery("CONSTRUCT { e:nvidia rdfs:label ?l } WHERE { e:nvidia rdfs:label ?l }")
+    client.setReturnFormat(TURTLE)
+    graph = rdflib.Graph().parse(data=client.queryAndConvert(), format="turtle")
+    assert (URIRef(NVIDIA), RDFS.label, Literal("엔비디아", lang="ko")) in graph
+    client.setMethod("POST")
+    client.setQuery(LABELS)
+    client.setReturnFormat(JSON)
+    assert client.queryAndConvert()["results"]["bindings"]
+
+
+def test_rdflib_sparqlstore(seeds):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    graph = rdflib.Graph(store=SPARQLStore(seeds.url + "sparql", returnFormat="json"))
+    rows = list(graph.query("SELECT ?label WHERE { <%s> <%s> ?label }" % (NVIDIA, RDFS.label)))
+    assert Literal("엔비디아", lang="ko") in {row[0] for row in rows}
+    assert (URIRef(NVIDIA), OWL.sameAs, URIRef("http://www.wikidata.org/entity/Q182477")) in graph
+    xml_store = rdflib.Graph(store=SPARQLStore(seeds.url + "sparql"))  # rdflib's default: SPARQL XML
+    assert len(list(xml_store.triples((URIRef(NVIDIA), RDFS.label, None)))) >= 2
+
+
+# ------------------------------------------------------------------------------------------------
+# Graph Store Protocol
+# ------------------------------------------------------------------------------------------------
+
+
+def test_graph_store_put_get_post_delete(http):
+    http.delete("store", headers=AUTH)
+    turtle = b'@prefix ex: <http://example.org/> . ex:a ex:p "one" ; ex:q ex:b .'
+    assert http.put("store", params={"graph": G}, content=turtle, headers={**AUTH, "Content-Type": "text/turtle"}) \
+        .status_code == 201
+    added = http.post("store", params={"graph": G}, content=b'<http://example.org/c> <http://example.org/p> "two" .',
+                      headers={**AUTH, "Content-Type": "application/n-triples"})
+    assert added.status_code == 204
+    got = http.get("store", params={"graph": G}, headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=got.text, format="turtle")
+    assert len(graph) == 3 and (URIRef("http://example.org/c"), URIRef("http://example.org/p"), Literal("two")) in graph
+    assert http.delete("store", params={"graph": G}, headers=AUTH).status_code == 204
+    assert http.get("store", params={"graph": G}).status_code == 404
+
+
+# ------------------------------------------------------------------------------------------------
+# Linked Data
+# ------------------------------------------------------------------------------------------------
+
+
+def test_an_entity_for_people_and_programs(seeds):
+    with httpx.Client(base_url=seeds.url, timeout=30) as http:
+        page = http.get("id/entity/nvidia", headers={"Accept": "text/html"})
+        turtle = http.get("id/entity/nvidia", headers={"Accept": "text/turtle"})
+    assert page.status_code == 200 and "엔비디아" in page.text and "Links to here" in page.text
+    assert f'href="{seeds.url}id/entity/nvidia-h20"' in page.text  # links use the request's own address
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    assert (URIRef(NVIDIA), RDFS.label, Literal("엔비디아", lang="ko")) in graph

@@ -90,6 +90,12 @@ def test_the_editor_highlights_and_runs_a_query(browser, server):
     assert "엔비디아" in cells and "Nvidia" in cells
     csv_link = page.get_attribute("#downloads a[data-format=csv]", "href")
     assert "format=csv" in csv_link and "download=1" in csv_link
+    page.fill("#query", "SELECT ?chip WHERE { e:nvidia cg:develops ?chip } ORDER BY ?chip LIMIT 1")
+    page.press("#query", "Control+Enter")
+    link = page.locator("table#results tbody td a").first
+    link.wait_for()
+    # shortened with the server's prefix table (/prefixes.json), linked to the entity's own page
+    assert link.inner_text().startswith("e:nvidia-") and "/id/entity/nvidia-" in link.get_attribute("href")
     page.close()
 
 

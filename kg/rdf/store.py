@@ -244,6 +244,10 @@ class KnowledgeStore:
         """Write buffered data to disk (bulk loads bypass the write-ahead log)."""
         self.store.flush()
 
+    def has_graph(self, graph: NamedNode) -> bool:
+        """Whether the store holds this named graph (an empty one that was declared counts)."""
+        return self.store.contains_named_graph(graph)
+
 
 def fingerprint_operations(graph: str, fingerprint: str | None) -> list[str]:
     """SPARQL update operations that replace (or, with None, remove) an article's fingerprint.

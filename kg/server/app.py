@@ -8,19 +8,24 @@ Routes (all in `ROUTES` below):
     /store                  SPARQL 1.1 Graph Store HTTP Protocol (writes need --allow-update)
     /queries                the saved queries (HTML or JSON)
     /queries/{name}         run one saved query, parameters from the query string
+    /prefixes.json          the prefix table the query page shortens IRIs with
     /id/{path}              Linked Data for https://w3id.org/chipgraph/id/{path}
     /.well-known/void       VoID description of the dataset (also /void)
     /static/…               the page's CSS and JavaScript (no CDN: works offline)
 
 The store is opened read-only unless updates are allowed; writes then need the bearer token.
 Errors are answered as one plain-text sentence with the matching status (400, 401, 403, 404, 405,
-406, 408, 413, 415, 431, 503). See `kg.server.core` for how queries are timed out, `kg.server.service`
+406, 408, 413, 415, 431, 503). See `kg.server.state` for how queries are timed out, `kg.server.service`
 for the SERVICE allow-list and `kg.server.http` for slow and oversized requests.
+
+Imports run one way: this module imports the routes (`sparql` with `description` and `syntax`,
+`gsp`, `ld`, `queries`), which import the shared ground (`state`, `errors`, `negotiation`,
+`messages`, `rendering`, `service`, `pool`; `cache` and `http` wrap the app), which never imports
+a route.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -33,17 +38,19 @@ from starlette.staticfiles import StaticFiles
 
 from kg.errors import KgError, QueryError
 from kg.query import load_saved_queries
+from kg.rdf.store import KnowledgeStore
 from kg.server.cache import ResponseCache
-from kg.server.core import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY, STATIC, ServerError, State
+from kg.server.errors import ServerError, one_line
 from kg.server.gsp import graph_store
 from kg.server.http import guarded_protocol
-from kg.server.ld import resource, void
-from kg.server.queries import index, list_queries, saved_query
+from kg.server.ld import page_queries, resource, void
+from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY
+from kg.server.queries import index, list_queries, prefixes, saved_query
 from kg.server.service import DEFAULT_ALLOWED
 from kg.server.sparql import sparql_endpoint
-from kg.rdf.store import KnowledgeStore
+from kg.server.state import State
 
-log = logging.getLogger("kg.server.app")
+STATIC = Path(__file__).resolve().parent / "static"
 
 ROUTES = [
     Route("/", index, methods=["GET"]),
@@ -52,6 +59,7 @@ ROUTES = [
     Route("/store", graph_store, methods=["GET", "PUT", "POST", "DELETE"]),
     Route("/queries", list_queries, methods=["GET"]),
     Route("/queries/{name}", saved_query, methods=["GET"]),
+    Route("/prefixes.json", prefixes, methods=["GET"]),
     Route("/id/{path:path}", resource, methods=["GET"]),
     Route("/.well-known/void", void, methods=["GET"]),
     Route("/void", void, methods=["GET"]),
@@ -77,7 +85,7 @@ def create_app(store_path: Path | str, *, allow_update: bool = False, token: str
     if base is not None and not base.endswith("/"):
         base += "/"
     state = State(knowledge=KnowledgeStore(store_path, read_only=not allow_update), saved=load_saved_queries(),
-                  allow_update=allow_update, token=token, timeout=timeout, base=base, max_body=max_body,
+                  pages=page_queries(), allow_update=allow_update, token=token, timeout=timeout, base=base, max_body=max_body,
                   threads=threads, allowed_services=allowed_services(allow_service), client_timeout=client_timeout)
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "PUT", "DELETE"],
                              allow_headers=["Authorization", "Content-Type", "Accept"],
@@ -106,8 +114,7 @@ async def _server_error(request: Request, exc: Exception) -> Response:
 
 async def _kg_error(request: Request, exc: Exception) -> Response:
     status = 400 if isinstance(exc, QueryError) else 500
-    text = " ".join(str(exc).split())  # one line, even when it quotes a value with newlines in it
-    return PlainTextResponse(text + "\n", status_code=status)
+    return PlainTextResponse(one_line(exc) + "\n", status_code=status)
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:

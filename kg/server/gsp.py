@@ -12,11 +12,19 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kg import formats
+from kg.formats import Format
 from kg.query import clear_entity_cache
-from kg.server.core import (DATASET_FORMATS, GRAPH_FORMATS, HTML, NQUADS, ServerError, State, answer, media_type, negotiate,
-                            read_body)
+from kg.rdf.store import KnowledgeStore
+from kg.server.errors import ServerError, one_line
+from kg.server.messages import answer, media_type, read_body
+from kg.server.negotiation import negotiate
+from kg.server.state import State
 
-TRIPLE_FORMATS = tuple(f for f in GRAPH_FORMATS if f is not HTML and f is not NQUADS)
+Target = ox.NamedNode | ox.DefaultGraph | None  # one graph, the default graph, or the whole dataset
+TRIPLE_FORMATS = tuple(f for f in formats.GRAPH_FORMATS if f is not Format.NQUADS)
+#: What an upload may be sent as (pyoxigraph reads its media type), as the 415 answer lists it.
+UPLOAD_TYPES = ", ".join(f.types[0] for f in (*formats.GRAPH_FORMATS, Format.TRIG))
 
 
 async def graph_store(request: Request) -> Response:
@@ -25,21 +33,21 @@ async def graph_store(request: Request) -> Response:
     if request.method in ("GET", "HEAD"):
         return await _read(request, state, target)
     state.check_writer(request)
-    existed = isinstance(target, ox.NamedNode) and state.store.contains_named_graph(target)
+    existed = isinstance(target, ox.NamedNode) and state.knowledge.has_graph(target)
     if request.method == "DELETE":
         if isinstance(target, ox.NamedNode) and not existed:
             raise ServerError(404, f"there is no graph {target} in the store.")
-        await state.run(_delete, state, target, timeout=False)
+        await state.run(_delete, state.knowledge, target, timeout=False)
     else:
         quads = await _parse_body(request, state, target)
-        await state.run(_write, state, target, quads, request.method == "PUT", timeout=False)
-    clear_entity_cache(state.store)
+        await state.run(_write, state.knowledge, target, quads, request.method == "PUT", timeout=False)
+    clear_entity_cache(state.knowledge)
     created = isinstance(target, ox.NamedNode) and request.method in ("PUT", "POST") and not existed
     return Response(status_code=201 if created else 204)
 
 
-def _target(request: Request) -> ox.NamedNode | ox.DefaultGraph | None:
-    """The graph a request addresses: a named graph, the default graph, or None for all of them."""
+def _target(request: Request) -> Target:
+    """The graph a request addresses."""
     params = request.query_params
     graphs = params.getlist("graph")
     if len(graphs) > 1 or (graphs and "default" in params):
@@ -54,45 +62,43 @@ def _target(request: Request) -> ox.NamedNode | ox.DefaultGraph | None:
     return None
 
 
-async def _read(request: Request, state: State, target) -> Response:
-    offers = DATASET_FORMATS if target is None else TRIPLE_FORMATS
+async def _read(request: Request, state: State, target: Target) -> Response:
+    offers = formats.DATASET_FORMATS if target is None else TRIPLE_FORMATS
     fmt = negotiate(request.headers.get("accept"), offers, request.query_params.get("format"))
-    if isinstance(target, ox.NamedNode) and not state.store.contains_named_graph(target):
+    if isinstance(target, ox.NamedNode) and not state.knowledge.has_graph(target):
         raise ServerError(404, f"there is no graph {target} in the store.")
 
     def dump() -> bytes:
         if target is None:
             return ox.serialize(state.knowledge.quads(), format=fmt.rdf_format)
-        triples = [q.triple for q in state.store.quads_for_pattern(None, None, None, target)]
+        triples = [q.triple for q in state.knowledge.match(graph=target)]
         return ox.serialize(triples, format=fmt.rdf_format)
 
     return answer(await state.run(dump), fmt)
 
 
-def _delete(state: State, target) -> None:
+def _delete(knowledge: KnowledgeStore, target: Target) -> None:
     if isinstance(target, ox.NamedNode):
-        state.store.remove_graph(target)
-    elif isinstance(target, ox.DefaultGraph):
-        state.store.clear_graph(target)
+        knowledge.drop_graph(target)
     else:
-        state.store.clear()
+        knowledge.update("DROP SILENT DEFAULT" if isinstance(target, ox.DefaultGraph) else "DROP SILENT ALL")
 
 
-async def _parse_body(request: Request, state: State, target) -> list[ox.Quad]:
+async def _parse_body(request: Request, state: State, target: Target) -> list[ox.Quad]:
+    """The uploaded quads, in the target graph; 415 for a media type that is no RDF, 400 if broken."""
     kind, _ = media_type(request)
     try:
         rdf_format = ox.RdfFormat.from_media_type(kind) if kind else None
     except ValueError:
         rdf_format = None
     if rdf_format is None:
-        raise ServerError(415, f"send RDF with its media type (text/turtle, application/n-triples, application/ld+json, "
-                               f"application/rdf+xml, application/n-quads, application/trig), not {kind or 'nothing'}.")
+        raise ServerError(415, f"send RDF with its media type ({UPLOAD_TYPES}), not {kind or 'nothing'}.")
     body = await read_body(request, state.max_body, state.client_timeout)
     base = target.value if isinstance(target, ox.NamedNode) else state.base_url(request) + "store"
     try:
         quads = list(ox.parse(body, format=rdf_format, base_iri=base))
     except SyntaxError as exc:
-        raise ServerError(400, f"the body is not valid {rdf_format.name}: {' '.join(str(exc).split())}") from None
+        raise ServerError(400, f"the body is not valid {rdf_format.name}: {one_line(exc)}") from None
     if target is not None:
         if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads):
             raise ServerError(400, "a graph takes triples; send the whole dataset to /store without ?graph.")
@@ -100,16 +106,16 @@ async def _parse_body(request: Request, state: State, target) -> list[ox.Quad]:
     return quads
 
 
-def _write(state: State, target, quads: list[ox.Quad], replace: bool) -> None:
+def _write(knowledge: KnowledgeStore, target: Target, quads: list[ox.Quad], replace: bool) -> None:
     """Add `quads`; with `replace`, empty the target first, in the same transaction."""
     if not replace:
-        state.store.extend(quads)
+        knowledge.extend(quads)
     elif isinstance(target, ox.NamedNode):
-        state.knowledge.replace_graph(target.value, quads)
+        knowledge.replace_graph(target.value, quads)
         if not quads:
-            state.store.add_graph(target)  # an empty PUT still leaves an (empty) graph behind
+            knowledge.add_graph(target)  # an empty PUT still leaves an (empty) graph behind
     else:  # the default graph, or the whole dataset
         drop = "DROP SILENT DEFAULT" if isinstance(target, ox.DefaultGraph) else "DROP SILENT ALL"
         lines = [f"GRAPH {q.graph_name} {{ {q.triple} }}" if isinstance(q.graph_name, ox.NamedNode)
                  else f"{q.triple} ." for q in quads]
-        state.store.update(drop + (" ;\nINSERT DATA {\n" + "\n".join(lines) + "\n}" if lines else ""))
+        knowledge.update(drop + (" ;\nINSERT DATA {\n" + "\n".join(lines) + "\n}" if lines else ""))

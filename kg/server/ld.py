@@ -3,7 +3,8 @@
 A person gets a page (labels in Korean and English, types, Wikidata links, each fact with the
 articles that state it and their evidence sentences, and the links pointing in); a program gets
 Turtle, JSON-LD, N-Triples or RDF/XML by content negotiation (or `?format=`). The SPARQL behind
-the pages lives in `kg/sparql/*.rq` and runs through `kg.query.run_query`.
+the pages lives in `kg/sparql/page-*.rq` (read by `page_queries` when the app is made, kept as
+`State.pages`) and runs through `kg.query.run_query`.
 """
 
 from __future__ import annotations
@@ -15,17 +16,27 @@ import pyoxigraph as ox
 from starlette.requests import Request
 from starlette.responses import Response
 
+from kg.formats import Format
 from kg.namespaces import GRAPH_BASE, ID_BASE
 from kg.namespaces import OWL_NS as OWL, RDF_NS as RDF, RDFS_NS as RDFS, SKOS_NS as SKOS
+from kg.query import SavedQuery, parse_saved_query, run_query, serialize_result, shorten_iri
+from kg.rdf.store import KnowledgeStore
+from kg.server.errors import ServerError
+from kg.server.messages import answer
+from kg.server.negotiation import negotiate
+from kg.server.state import State
 from kg.sparql import FOLDER as SPARQL_FOLDER
-from kg.query import load_saved_queries, run_query, serialize_result, shorten_iri
-from kg.server.core import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE, ServerError, State, answer, negotiate
 
-LD_QUERIES = load_saved_queries(SPARQL_FOLDER)
-EXTERNAL = load_saved_queries()["external-entity"]  # what Wikidata says, for entity pages
-DESCRIPTION_FORMATS = (HTML, TURTLE, JSONLD, NTRIPLES, RDFXML)
-VOID_FORMATS = (TURTLE, JSONLD, NTRIPLES, RDFXML)
+DESCRIPTION_FORMATS = (Format.HTML, Format.TURTLE, Format.JSONLD, Format.NTRIPLES, Format.RDFXML)
+VOID_FORMATS = (Format.TURTLE, Format.JSONLD, Format.NTRIPLES, Format.RDFXML)
 _NAMES = {RDF + "type", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel", OWL + "sameAs"}
+EXTERNAL = "external-entity"  # the saved query of what Wikidata says, for entity pages
+
+
+def page_queries() -> dict[str, SavedQuery]:
+    """The queries of the pages and VoID (`kg/sparql/page-NAME.rq`), by NAME."""
+    return {path.stem.removeprefix("page-"): parse_saved_query(path)
+            for path in sorted(SPARQL_FOLDER.glob("page-*.rq"))}
 
 
 async def resource(request: Request) -> Response:
@@ -38,13 +49,13 @@ async def resource(request: Request) -> Response:
     except ValueError:
         raise ServerError(404, f"{unquote(iri)} is not a valid IRI.") from None
     fmt = negotiate(request.headers.get("accept"), DESCRIPTION_FORMATS, request.query_params.get("format"))
-    if fmt is not HTML:
-        result = await state.run(run_query, state.store, LD_QUERIES["resource-describe"], {"resource": iri})
+    if fmt is not Format.HTML:
+        result = await state.run(run_query, state.knowledge, state.pages["resource-describe"], {"resource": iri})
         if not result.triples:
             raise ServerError(404, f"the graph says nothing about {iri}.")
         result.triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return answer(serialize_result(result, fmt), fmt)
-    page = await state.run(describe, state.store, iri)
+    page = await state.run(describe, state.knowledge, state.pages, iri, state.saved[EXTERNAL])
     if page is None:
         raise ServerError(404, f"the graph says nothing about {iri}.")
     return state.render(request, "resource.html", title=page.title, page=page, iri=iri)
@@ -54,7 +65,8 @@ async def void(request: Request) -> Response:
     """The VoID description of the dataset: counts per class and graph, links to Wikidata."""
     state: State = request.app.state.kg
     fmt = negotiate(request.headers.get("accept"), VOID_FORMATS, request.query_params.get("format"))
-    result = await state.run(run_query, state.store, LD_QUERIES["void"], {"endpoint": state.base_url(request) + "sparql"})
+    endpoint = state.base_url(request) + "sparql"
+    result = await state.run(run_query, state.knowledge, state.pages["void"], {"endpoint": endpoint})
     result.triples.sort(key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     return answer(serialize_result(result, fmt), fmt)
 
@@ -107,13 +119,15 @@ class Page:
         return self.names.get(graph) or shorten_iri(graph)
 
 
-def describe(store: ox.Store, iri: str) -> Page | None:
-    """Everything the page shows about `iri`, or None when the graph does not mention it."""
+def describe(knowledge: KnowledgeStore, queries: dict[str, SavedQuery], iri: str,
+             external: SavedQuery) -> Page | None:
+    """Everything the page shows about `iri`, or None when the graph does not mention it;
+    `queries` are the page queries, `external` the saved query of cached Wikidata facts."""
     params = {"resource": iri}
-    rows = run_query(store, LD_QUERIES["resource-facts"], params).records()
+    rows = run_query(knowledge, queries["resource-facts"], params).records()
     if not rows:
         return None
-    names, labels, types_of = _names(run_query(store, LD_QUERIES["resource-labels"], params).records())
+    names, labels, types_of = _names(run_query(knowledge, queries["resource-labels"], params).records())
     for node, types in types_of.items():  # an action has no label: its kind names it
         kinds = [t for t in types if not t.endswith("#Action")]
         if node not in names and kinds:
@@ -128,7 +142,7 @@ def describe(store: ox.Store, iri: str) -> Page | None:
             source.evidence.append(row["evidence"].value)
         if row["date"] is not None:
             source.date = row["date"].value
-    for row in run_query(store, LD_QUERIES["resource-evidence"], params).records():
+    for row in run_query(knowledge, queries["resource-evidence"], params).records():
         direction, other = ("out", row["object"]) if row["subject"].value == iri else ("in", row["subject"])
         fact = facts.get((direction, row["predicate"].value, other))
         source = fact.sources.get(row["graph"].value) if fact else None
@@ -145,15 +159,15 @@ def describe(store: ox.Store, iri: str) -> Page | None:
     return Page(iri=iri, title=_title(iri, own, names, types_of.get(iri, []), out), labels=own, aliases=aliases,
                 types=types_of.get(iri, []), same_as=same_as, facts=[f for f in out if f.property not in _NAMES],
                 incoming=[f for (d, _, _), f in facts.items() if d == "in"], names=names,
-                external=_external(store, iri))
+                external=_external(knowledge, external, iri))
 
 
-def _external(store: ox.Store, iri: str) -> list[dict]:
+def _external(knowledge: KnowledgeStore, query: SavedQuery, iri: str) -> list[dict]:
     """Identity and candidate links of an entity, and the facts `kg import-external` cached
     about its Wikidata item: shown apart from the graph's own facts, marked external."""
     if not iri.startswith(ID_BASE + "entity/"):
         return []
-    rows = run_query(store, EXTERNAL, {"entity": iri}).records()
+    rows = run_query(knowledge, query, {"entity": iri}).records()
     return [r for r in rows if r["link"] is not None and r["link"].value != "none"]
 
 

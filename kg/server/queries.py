@@ -1,4 +1,5 @@
-"""The query page (`/`) and the saved queries over HTTP (`/queries`, `/queries/{name}`).
+"""The query page (`/`, and the prefix table it shows IRIs with, `/prefixes.json`) and the saved
+queries over HTTP (`/queries`, `/queries/{name}`).
 
 Modelled on Datasette's canned queries: every `queries/*.rq` file has its own URL; its declared
 parameters come from the query string and are bound as typed RDF terms by `kg.query.run_query`
@@ -15,9 +16,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from kg.errors import QueryError
+from kg.formats import Format
+from kg.namespaces import PREFIXES
 from kg.query import SavedQuery, bind_parameters, run_query, serialize_result
-from kg.server.core import HTML, JSON, ServerError, State, answer, negotiate, offers_for
+from kg.server.errors import ServerError
+from kg.server.messages import answer
+from kg.server.negotiation import negotiate, offers_for
 from kg.server.service import check_services
+from kg.server.state import State
 
 _RESERVED = ("format", "download")  # query-string names that are not query parameters
 
@@ -29,11 +35,17 @@ async def index(request: Request) -> Response:
                         sparql=request.query_params.get("query") or _EXAMPLE)
 
 
+async def prefixes(request: Request) -> Response:
+    """The one prefix table (`kg.namespaces.PREFIXES`, prefix -> namespace), for the page's script."""
+    body = json.dumps(PREFIXES, ensure_ascii=False, indent=2).encode("utf-8")
+    return Response(body, media_type="application/json")
+
+
 async def list_queries(request: Request) -> Response:
     """The saved queries: a page for people, JSON for programs."""
     state: State = request.app.state.kg
-    fmt = negotiate(request.headers.get("accept"), (JSON, HTML), request.query_params.get("format"))
-    if fmt is HTML:
+    fmt = negotiate(request.headers.get("accept"), (Format.JSON, Format.HTML), request.query_params.get("format"))
+    if fmt is Format.HTML:
         return state.render(request, "queries.html", title="Saved queries", queries=list(state.saved.values()))
     base = state.base_url(request)
     listing = [describe(saved, base) for saved in state.saved.values()]
@@ -63,7 +75,7 @@ async def saved_query(request: Request) -> Response:
         if key not in _RESERVED:
             values[key] = value
     fmt = negotiate(request.headers.get("accept"), offers_for(saved.kind), request.query_params.get("format"))
-    if fmt is HTML:
+    if fmt is Format.HTML:
         return await _page(request, state, saved, values)
     result = await state.run(_run, state, saved, values, state.base_url(request))  # QueryError: 400
     download = f"{saved.name}.{fmt.extension}" if "download" in request.query_params else None
@@ -90,8 +102,8 @@ def _run(state: State, saved: SavedQuery, values: dict[str, str], base: str):
     with the parameters bound (`SERVICE ?endpoint` takes the value the request gives)."""
     if "service" in saved.sparql.lower():
         check_services(saved.sparql, base + "sparql", state.allowed_services,
-                       bind_parameters(state.store, saved, values))
-    return run_query(state.store, saved, values)
+                       bind_parameters(state.knowledge, saved, values))
+    return run_query(state.knowledge, saved, values)
 
 
 _EXAMPLE = """\

@@ -26,7 +26,7 @@ from urllib.parse import urljoin
 import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES
-from kg.server.core import ServerError
+from kg.server.errors import ServerError
 
 #: The endpoints SERVICE may call unless `--allow-service` says otherwise.
 DEFAULT_ALLOWED = ("https://query.wikidata.org/sparql",)

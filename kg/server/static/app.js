@@ -5,15 +5,16 @@
 
 const BASE = document.body.dataset.base || "/";
 const ID_BASE = "https://w3id.org/chipgraph/id/";
-const PREFIXES = {
-  "https://w3id.org/chipgraph/ontology#": "cg:", "https://w3id.org/chipgraph/id/entity/": "e:",
-  "https://w3id.org/chipgraph/id/article/": "art:", "https://w3id.org/chipgraph/id/action/": "act:",
-  "https://w3id.org/chipgraph/id/statement/": "stmt:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#": "rdf:",
-  "http://www.w3.org/2000/01/rdf-schema#": "rdfs:", "http://www.w3.org/2004/02/skos/core#": "skos:",
-  "http://www.w3.org/2002/07/owl#": "owl:", "http://www.w3.org/2001/XMLSchema#": "xsd:",
-  "http://purl.org/dc/terms/": "dcterms:", "http://www.w3.org/ns/prov#": "prov:",
-  "http://www.wikidata.org/entity/": "wd:", "https://schema.org/": "schema:",
-};
+
+/* The server's prefix table (prefix -> namespace), fetched once when results are first shown;
+   without it IRIs are shown whole. */
+let fetchedPrefixes = null;
+function prefixes() {
+  fetchedPrefixes ??= fetch(BASE + "prefixes.json")
+    .then((response) => (response.ok ? response.json() : {}))
+    .catch(() => ({}));
+  return fetchedPrefixes;
+}
 
 function el(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
@@ -27,10 +28,12 @@ function localHref(iri) {
   return /^https?:\/\//i.test(iri) ? iri : "#";  // never a javascript: link from the data
 }
 
-function shorten(iri) {
-  let best = "";
-  for (const ns of Object.keys(PREFIXES)) if (iri.startsWith(ns) && ns.length > best.length) best = ns;
-  return best && iri.length > best.length ? PREFIXES[best] + iri.slice(best.length) : iri;
+function shorten(iri, prefixTable) {
+  let best = "", bestPrefix = "";
+  for (const [prefix, ns] of Object.entries(prefixTable)) {
+    if (iri.startsWith(ns) && ns.length > best.length) { best = ns; bestPrefix = prefix; }
+  }
+  return best && iri.length > best.length ? `${bestPrefix}:${iri.slice(best.length)}` : iri;
 }
 
 /* --- syntax highlighting: a <pre> under a transparent textarea ----------------------------- */
@@ -66,20 +69,20 @@ function highlight(text) {
 
 /* --- results ------------------------------------------------------------------------------- */
 
-function termNode(term) {
+function termNode(term, prefixTable) {
   if (!term) return document.createTextNode("");
-  if (term.type === "uri") return el("a", { href: localHref(term.value), title: term.value }, shorten(term.value));
+  if (term.type === "uri") return el("a", { href: localHref(term.value), title: term.value }, shorten(term.value, prefixTable));
   if (term.type === "bnode") return document.createTextNode("_:" + term.value);
   if (term.type === "triple") return document.createTextNode("<< … >>");
   const span = el("span", term["xml:lang"] ? { lang: term["xml:lang"] } : {}, term.value);
   if (term.datatype && !term.datatype.endsWith("#string")) {
-    const small = el("small", { class: "dt" }, " " + shorten(term.datatype));
+    const small = el("small", { class: "dt" }, " " + shorten(term.datatype, prefixTable));
     return el("span", {}, span, small);
   }
   return span;
 }
 
-function renderResults(data, output) {
+function renderResults(data, output, prefixTable) {
   if ("boolean" in data) {
     output.append(el("p", { class: "boolean", id: "results" }, data.boolean ? "yes (true)" : "no (false)"));
     return 1;
@@ -93,7 +96,7 @@ function renderResults(data, output) {
   const body = el("tbody");
   for (const row of rows) {
     const tr = el("tr");
-    vars.forEach((v) => tr.append(el("td", {}, termNode(row[v]))));
+    vars.forEach((v) => tr.append(el("td", {}, termNode(row[v], prefixTable))));
     body.append(tr);
   }
   table.append(body);
@@ -125,7 +128,8 @@ async function runQuery(form) {
     return;
   }
   if (type.includes("sparql-results+json")) {
-    const count = renderResults(await response.json(), output);
+    const [data, prefixTable] = await Promise.all([response.json(), prefixes()]);
+    const count = renderResults(data, output, prefixTable);
     status.textContent = `${count} result${count === 1 ? "" : "s"} in ${seconds} s`;
   } else {
     output.append(el("pre", { class: "raw", id: "results" }, await response.text()));

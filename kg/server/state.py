@@ -1,0 +1,86 @@
+"""What every request handler shares: the store, the queries, the settings, the query threads.
+
+Queries block (pyoxigraph evaluates them in Rust, releasing the GIL), so `State.run` hands them to
+a bounded thread pool and waits at most `timeout` seconds. pyoxigraph cannot cancel a running
+query: after a timeout the client gets 503 at once, the thread finishes in the background and its
+result is dropped. The pool has `threads` workers, so runaway queries can occupy at most that many
+threads at a time; `kg.server.pool` replaces a thread stuck on an abandoned query, so the others
+go on being answered. Requests queue for a thread and get 503 themselves if they wait past the
+timeout.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from kg.query import SavedQuery
+from kg.rdf.store import KnowledgeStore
+from kg.server.errors import ServerError
+from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY
+from kg.server.pool import QueryPool
+from kg.server.rendering import render, templates
+
+
+@dataclass
+class State:
+    """Everything a request handler needs, kept on `app.state.kg`.
+
+    `saved` are the saved queries served at /queries; `pages` the queries behind the Linked Data
+    pages and VoID (`kg/sparql/page-*.rq`, by name without the prefix). Both are read when the
+    app is made.
+    """
+
+    knowledge: KnowledgeStore
+    saved: dict[str, SavedQuery]
+    pages: dict[str, SavedQuery] = field(default_factory=dict)
+    allow_update: bool = False
+    token: str | None = field(default=None, repr=False)
+    timeout: float = 30.0
+    base: str | None = None
+    max_body: int = DEFAULT_MAX_BODY
+    threads: int = 8
+    allowed_services: tuple[str, ...] = ()
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT
+
+    def __post_init__(self) -> None:
+        self.pool = QueryPool(self.threads)
+        self.templates = templates()
+
+    async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True) -> Any:
+        """`func(*args)` in the query pool; ServerError 503 once it has run `timeout` seconds."""
+        job = self.pool.submit(func, *args)
+        future = asyncio.wrap_future(job)
+        if not timeout:
+            return await future
+        try:
+            return await asyncio.wait_for(future, self.timeout)
+        except asyncio.TimeoutError:
+            self.pool.abandon(job)
+            raise ServerError(503, f"the query ran longer than {self.timeout:g} s and was abandoned; "
+                                   "narrow it (LIMIT, more specific patterns) or ask for a longer --timeout.") from None
+
+    def base_url(self, request: Request) -> str:
+        """The server's public address ending in "/": `--base` if given, else the request's own."""
+        if self.base:
+            return self.base
+        host = request.headers.get("host") or "{}:{}".format(*request.scope["server"])
+        return f"{request.scope.get('scheme', 'http')}://{host}{request.scope.get('root_path', '')}/"
+
+    def check_writer(self, request: Request) -> None:
+        """Refuse a write unless updates are allowed and the request carries the bearer token."""
+        if not self.allow_update or not self.token:
+            raise ServerError(403, "this server is read-only; start it with --allow-update and a token to allow writes.")
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), self.token.encode()):
+            raise ServerError(401, "writes need the server's token as 'Authorization: Bearer <token>'.",
+                              {"WWW-Authenticate": 'Bearer realm="chipgraph"'})
+
+    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        """A page of `kg/server/templates`, its links relative to this server's address."""
+        return render(self.templates, self.base_url(request), template, status, **context)
