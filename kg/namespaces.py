@@ -78,6 +78,8 @@ class CG(DefinedNamespace):
     AIModel: URIRef
     MediaOutlet: URIRef
     Exchange: URIRef
+    Equipment: URIRef
+    Material: URIRef
     Article: URIRef
     Action: URIRef
     ExportControl: URIRef
@@ -104,6 +106,7 @@ class CG(DefinedNamespace):
     target: URIRef
     date: URIRef
     dateText: URIRef
+    datePeriod: URIRef
     percent: URIRef
     price: URIRef
     currency: URIRef
@@ -111,6 +114,9 @@ class CG(DefinedNamespace):
     amountUSD: URIRef
     minAmountUSD: URIRef
     maxAmountUSD: URIRef
+    amount: URIRef
+    minAmount: URIRef
+    maxAmount: URIRef
     period: URIRef
     evidence: URIRef
     confidence: URIRef
@@ -121,6 +127,7 @@ class CG(DefinedNamespace):
     uses: URIRef
     subsidiaryOf: URIRef
     ceoOf: URIRef
+    leads: URIRef
     headquarteredIn: URIRef
     jurisdiction: URIRef
     listedOn: URIRef

@@ -20,7 +20,7 @@ from kg.namespaces import CG, ENTITY_BASE
 from kg.resources import lexicon_dir, ontology_dir
 from kg.text import normalize_name
 
-ENTITY_TYPES = ("Firm", "Chip", "Regulator", "Country", "Person", "AIModel", "MediaOutlet", "Exchange")
+ENTITY_TYPES = ("Firm", "Chip", "Regulator", "Country", "Person", "AIModel", "MediaOutlet", "Exchange", "Equipment", "Material")
 
 
 @dataclass(frozen=True)
