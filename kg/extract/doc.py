@@ -52,7 +52,7 @@ class SentenceDoc:
 
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
                  gaz: Gazetteer, rules: Rules, *, carried_date: DateMention | None = None,
-                 carried_firm: Mention | None = None) -> None:
+                 carried_firm: Mention | None = None, anchor: str | None = None) -> None:
         self.sentence = sentence
         self.tokens: tuple[Token, ...] = sentence.tokens
         self.mentions = mentions
@@ -61,6 +61,7 @@ class SentenceDoc:
         self.rules = rules
         self.carried_date = carried_date
         self.carried_firm = carried_firm
+        self.anchor = anchor
         self.candidates: list[Candidate] = []
 
     @property
@@ -72,7 +73,7 @@ class SentenceDoc:
     @functools.cached_property
     def dates(self) -> list[DateMention]:
         text = self.sentence.text
-        return [shift(d, self.sentence.start) for d in find_dates(text, self.article_date)
+        return [shift(d, self.sentence.start) for d in find_dates(text, self.article_date, anchor=self.anchor)
                 if not self._comparison(text[d.end:d.end + 8])]
 
     @functools.cached_property
@@ -211,12 +212,32 @@ class SentenceDoc:
                 return mention
         return None
 
+    def next_anchor(self) -> str | None:
+        """The day the story is about after this sentence (see `story_day`)."""
+        return story_day(self.sentence.text, self.article_date, self.anchor, self.dates, self.in_quote,
+                         self.sentence.start)
+
     def _comparison(self, following: str) -> bool:
         """전년 동기 대비, 1년 전보다: a date that is only the baseline of a comparison."""
         folded = following.replace(" ", "")
         for word in self.rules["comparison_skip"]:
             folded = folded.removeprefix(word)
         return any(folded.startswith(w) for w in self.rules["comparison_words"])
+
+
+def story_day(text: str, article_date: str | None, anchor: str | None, dates: list[DateMention] | None = None,
+              in_quote=lambda offset: False, base: int = 0) -> str | None:
+    """The day a story is about once a sentence is read: the last day the sentence names outside
+    quotes (31일(현지시간), 지난 15일 — not 이날 or 전날, which count from it), else the day before.
+
+    Later sentences resolve 이날, 같은 날 and 전날 from it, and undated reports of classes with
+    `inherit_date` take it as their date."""
+    if dates is None:
+        if "일" not in text and not any(ch.isdigit() for ch in text):
+            return anchor
+        dates = [shift(d, base) for d in find_dates(text, article_date, anchor=anchor)]
+    days = [d.value for d in dates if d.value and len(d.value) == 10 and not d.anchored and not in_quote(d.start)]
+    return days[-1] if days else anchor
 
 
 def pseudo_mention(key: str, gaz: Gazetteer) -> Mention:

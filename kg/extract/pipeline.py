@@ -15,7 +15,7 @@ from typing import Callable
 from kg.extract.action import Action
 from kg.extract.assemble import first_per_clause, make_actions
 from kg.extract.calibration import Calibration
-from kg.extract.doc import SentenceDoc
+from kg.extract.doc import SentenceDoc, story_day
 from kg.extract.modality import attach_modality
 from kg.extract.relations import Relation, relations_from_actions, relations_in_sentence
 from kg.extract.restatements import fold_restatements
@@ -32,7 +32,7 @@ Component = Callable[[SentenceDoc], SentenceDoc]
 
 #: The sentence pipeline: each component takes the doc and returns it (see kg.extract.doc).
 SENTENCE_COMPONENTS: tuple[Component, ...] = (
-    find_triggers, fill_roles, attach_values, attach_modality, make_actions, first_per_clause)
+    find_triggers, fill_roles, attach_modality, attach_values, make_actions, first_per_clause)
 
 
 @dataclass
@@ -73,15 +73,17 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     mentions: list[Mention] = []
     actions: list[Action] = []
     relations: list[Relation] = []
-    carried, firm = None, None
+    carried, firm, anchor = None, None, None
     for sentence in unique_sentences(sentences):
         found = find_mentions(sentence, gaz)
         mentions += found
         if not found and firm is None:
             carried = None
+            anchor = story_day(sentence.text, article.date, anchor)
             continue
-        doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm)
-        carried, firm = doc.last_date(), doc.share_firm()
+        doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
+                          anchor=anchor)
+        carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)
         actions += found_actions
         relations += relations_in_sentence(sentence, found, gaz)

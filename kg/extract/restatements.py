@@ -45,7 +45,7 @@ def fold_restatements(actions: list["Action"], gaz: Gazetteer, generic: frozense
 
 def _specificity(action: "Action") -> tuple:
     filled = sum(1 for r in ROLES if action.roles.get(r))
-    precision = len(action.date.value) if action.date and action.date.value else 0
+    precision = len(action.date.value) if _stated(action) else 0
     return filled, len(action.values), precision, action.confidence
 
 
@@ -72,12 +72,18 @@ def _restates(general: "Action", specific: "Action", gaz: Gazetteer, generic: fr
 def _dates_agree(general: "Action", specific: "Action") -> bool:
     """An undated report restates a dated one; a dated report restates only an agreeing date
     (it never lends its date to an undated action: that could join two different events)."""
-    if not (general.date and general.date.value):
+    if not _stated(general):
         return True
-    if not (specific.date and specific.date.value):
+    if not _stated(specific):
         return False
     short = min(len(general.date.value), len(specific.date.value))
     return general.date.value[:short] == specific.date.value[:short]
+
+
+def _stated(action: "Action") -> bool:
+    """The action's sentence names its date (an inherited story day does not count: it is the
+    article's default, which a headline or lede restating an older event also gets)."""
+    return bool(action.date and action.date.value and action.date.surface)
 
 
 def _covers(general: str, specific: str, gaz: Gazetteer, generic: frozenset[str]) -> bool:

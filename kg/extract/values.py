@@ -13,7 +13,7 @@ from kg.nlp.dates import DateMention
 
 def attach_values(doc: SentenceDoc) -> SentenceDoc:
     for c in doc.candidates:
-        c.date = _date(doc, c) or _carried(doc, c)
+        c.date = _date(doc, c) or _carried(doc, c) or _inherited(doc, c)
         c.period = doc.periods[0][2] if "period" in c.spec.get("values", ()) and doc.periods else None
         c.values = _numbers(doc, c)
     return doc
@@ -58,3 +58,16 @@ def _carried(doc: SentenceDoc, c: Candidate) -> DateMention | None:
     if not c.spec.get("carry_date") or any(doc.in_clause(d.start, c.a, c.b) for d in doc.dates):
         return None
     return doc.carried_date
+
+
+def _inherited(doc: SentenceDoc, c: Candidate) -> DateMention | None:
+    """The story's day (or the article date) for a past report whose sentence names no date:
+    news tells the day once, in the dateline or lede. Not for plans and forecasts, not where
+    the sentence names any date of its own (even one that cannot be resolved), and not for
+    sentences that look back (앞서, 이미, 당시: `earlier_words`)."""
+    if not c.spec.get("inherit_date") or c.modality not in ("Asserted", "Reported") or doc.dates:
+        return None
+    if any(t.form in doc.rules.earlier_words for t in doc.tokens):
+        return None
+    day = doc.anchor or doc.article_date
+    return DateMention(doc.sentence.start, doc.sentence.start, "", day, True, anchored=True) if day else None

@@ -63,14 +63,17 @@ _MONTH = r"(?:1[0-2]|0?[1-9])"
 _DAY = r"(?:3[01]|[12][0-9]|0?[1-9])"
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 _VALUE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_PERIOD_RE = re.compile(r"^\d{4}-(Q[1-4]|H[12])$")
 
 
 @dataclass(frozen=True)
 class DateMention:
     """One date expression in a text.
 
-    `value` is "YYYY-MM-DD", "YYYY-MM" or "YYYY", or None when it cannot be resolved (a relative
-    expression with a missing or too coarse article date, or an impossible calendar date).
+    `value` is "YYYY-MM-DD", "YYYY-MM", "YYYY", a quarter "YYYY-Qn" or a half "YYYY-Hn", or None
+    when it cannot be resolved (a relative expression with a missing or too coarse article
+    date, or an impossible calendar date). `anchored` is True for words relative to the story's
+    day rather than the article's (이날, 같은 날, 전날).
     `relative` is True when the value depends on the article date (even when it is None).
     `bound` reports a tail right after the expression that makes it a period bound — "from"
     (부터, 이래), "after" (이후), "until" (까지), "before" (이전) — or None; the tail is not part
@@ -83,6 +86,7 @@ class DateMention:
     value: str | None
     relative: bool
     bound: str | None = None
+    anchored: bool = False
 
 
 # ---------------------------------------------------------------- lexicon
@@ -102,6 +106,9 @@ class _Grammar:
     year_words: dict[str, int | None]
     month_words: dict[str, int | None]
     day_words: dict[str, int | None]
+    anchor_words: dict[str, int]
+    week_words: dict[str, int]
+    halves: tuple[str, ...]
     weekdays: dict[str, int]
     weekday_prefixes: dict[str, str]
     bounds: dict[str, str]
@@ -111,6 +118,8 @@ class _Grammar:
     weekday: re.Pattern
     bound: re.Pattern
     periods: tuple[re.Pattern, ...]
+    calendar_period: re.Pattern
+    fiscal: re.Pattern
 
 
 @functools.lru_cache(maxsize=1)
@@ -125,6 +134,9 @@ def _grammar() -> _Grammar:
     short_years = _table(data, "short_year_words", path, _is_offset, "offset in years (integer or null)")
     month_words = _table(data, "month_words", path, _is_offset, "offset in months (integer or null)")
     day_words = _table(data, "day_words", path, _is_offset, "offset in days (integer or null)")
+    is_int = lambda v: isinstance(v, int) and not isinstance(v, bool)  # noqa: E731
+    anchor_words = _table(data, "anchor_words", path, is_int, "offset in days from the story's day (integer)")
+    week_words = _table(data, "week_words", path, is_int, "offset in weeks (integer)")
     weekdays = _table(data, "weekdays", path, lambda v: v in range(7) and not isinstance(v, bool),
                       "ISO weekday 0 (Monday) – 6 (Sunday)")
     weekday_prefixes = _table(data, "weekday_prefixes", path, lambda v: _one_of(v, week_modes),
@@ -142,7 +154,7 @@ def _grammar() -> _Grammar:
     if not isinstance(quarter, str) or not quarter.strip():
         raise DataFileError("'quarter_word' must be a word", path=path, hint="e.g. quarter_word: 분기")
     raw = {k: data[k] for k in ("prefixes", "year_words", "short_year_words", "month_words", "day_words",
-                                "weekdays", "weekday_prefixes", "bounds")}
+                                "weekdays", "weekday_prefixes", "bounds", "anchor_words", "week_words")}
 
     end_guard = rf"(?:(?![가-힣])|(?={_alt(continuations)}))"
     not_duration = rf"(?!{_SPQ}{_alt(durations)})"
@@ -160,6 +172,8 @@ def _grammar() -> _Grammar:
         rf"|{_LB_WORD}(?P<mw>{_alt(raw['month_words'])})(?:{_SPQ}(?P<d3>{_DAY}){day_num})?"
         rf"|{_LB_NUM}(?P<d4>{_DAY}){day_num}"
         rf"|{_LB_WORD}(?P<dw>{_alt(raw['day_words'])})"
+        rf"|{_LB_WORD}(?P<aw>{_alt(raw['anchor_words'])})"
+        rf"|{_LB_WORD}(?P<ww>{_alt(raw['week_words'])})(?!{_SPQ}{_alt(raw['weekdays'])})"
         r")"
         rf"(?:{_SPQ}(?P<pos>{_alt(positions)}))?"
         rf"(?P<time>{_SPQ}(?:{_alt(day_parts)}{_SPQ})?(?:[01]?[0-9]|2[0-4]){_SPQ}시"
@@ -194,9 +208,18 @@ def _grammar() -> _Grammar:
         rf"{_LB_WORD}{fiscal_re}{_SPQ}(?:1[0-9]|2[0-9])[0-9]{{2}}(?:{_SPQ}년(?:도)?)?(?:{_SPQ}{core})?{end_guard}",
         rf"{core}{end_guard}",
     )
+    calendar_period = (
+        rf"(?:(?:{_LB_NUM}(?P<qy>(?:1[0-9]|2[0-9])[0-9]{{2}}){_SPQ}년(?:도)?|{year_word}|"
+        rf"{_LB_WORD}(?P<qs>{_alt(raw['short_year_words'])})){_SPQ})?"
+        rf"(?:(?<![0-9.,])(?P<q>[1-4])(?:{_SPQ}[·ㆍ/]{_SPQ}4)?{_SPQ}{_word_re(quarter)}|{_LB_WORD}(?P<h>{_alt(halves)}))"
+        rf"{end_guard}"
+    )
     return _Grammar(
+        calendar_period=re.compile(calendar_period.replace("(?P<yw>", "(?P<qyw>")),
+        fiscal=re.compile(rf"(?:{fiscal_re}|FY|회계)[^.。]{{0,10}}$"),
         prefixes=prefixes, year_words={**year_words, **short_years}, month_words=month_words,
-        day_words=day_words, weekdays=weekdays, weekday_prefixes=weekday_prefixes, bounds=bounds,
+        day_words=day_words, anchor_words=anchor_words, week_words=week_words, halves=tuple(halves),
+        weekdays=weekdays, weekday_prefixes=weekday_prefixes, bounds=bounds,
         korean=re.compile(korean), numeric=re.compile(numeric), short_numeric=re.compile(short_numeric),
         weekday=re.compile(weekday), bound=re.compile(bound),
         periods=tuple(re.compile(p) for p in periods),
@@ -291,18 +314,29 @@ def _month_year(art: _ArticleDate, month: int, day: int | None, mode: str) -> in
 # ---------------------------------------------------------------- find_dates
 
 
-def find_dates(text: str, article_date: str | None) -> list[DateMention]:
+def find_dates(text: str, article_date: str | None, *, anchor: str | None = None) -> list[DateMention]:
     """Date expressions in `text`, sorted by start, non-overlapping (the longest match wins).
 
     `article_date` is "YYYY-MM-DD", "YYYY-MM", "YYYY" or None (ValueError otherwise); relative
-    expressions are resolved against it. See the module docstring for the rules.
+    expressions are resolved against it. `anchor` is the day the story is about, when the text
+    named one before (`anchor_words` such as 이날 and 전날 count from it; default: the article
+    date). See the module docstring for the rules.
     """
     g = _grammar()
     art = _parse_article_date(article_date)
+    story = _parse_article_date(anchor) if anchor else art
     candidates: list[tuple[int, int, str | None, bool]] = []
+    anchored: set[int] = set()
+
+    for m in g.calendar_period.finditer(text):
+        value = _calendar_period(m, art, g)
+        if value is not None and not g.fiscal.search(text[max(0, m.start() - 12):m.start()]):
+            candidates.append((m.start(), m.end(), value, not m.group("qy")))
 
     for m in g.korean.finditer(text):
-        resolved = _resolve_korean(m, art, g)
+        if m.group("aw"):
+            anchored.add(m.start())
+        resolved = _resolve_korean(m, story if m.group("aw") else art, g)
         if resolved is None:
             continue
         end = m.end()
@@ -330,8 +364,24 @@ def find_dates(text: str, article_date: str | None) -> list[DateMention]:
     for start, end, value, relative in _select(candidates):
         tail = g.bound.match(text, end)
         bound = g.bounds[_norm(tail.group("b"))] if tail else None
-        mentions.append(DateMention(start, end, text[start:end], value, relative, bound))
+        mentions.append(DateMention(start, end, text[start:end], value, relative, bound, start in anchored))
     return mentions
+
+
+def _calendar_period(m: re.Match, art: _ArticleDate, g: _Grammar) -> str | None:
+    """"2025년 2분기", "내년 상반기", "3분기" → "2025-Q2", "2026-H1", the article's year's Q3."""
+    if m.group("qy"):
+        year = int(m.group("qy"))
+    elif m.group("qyw") or m.group("qs"):
+        offset = g.year_words[_norm(m.group("qyw") or m.group("qs"))]
+        year = None if offset is None or art.year is None else art.year + offset
+    else:
+        year = art.year
+    if year is None:
+        return None
+    if m.group("q"):
+        return f"{year:04d}-Q{m.group('q')}"
+    return f"{year:04d}-H{g.halves.index(_norm(m.group('h'))) + 1}"
 
 
 def _resolve_korean(m: re.Match, art: _ArticleDate, g: _Grammar) -> tuple[str | None, bool] | None:
@@ -376,7 +426,9 @@ def _resolve_korean(m: re.Match, art: _ArticleDate, g: _Grammar) -> tuple[str | 
             year, month = _add_months(year, month, -1)
         return iso_date(year, month, day), True
 
-    offset = g.day_words[_norm(m.group("dw"))]
+    if m.group("ww"):
+        return _week(art, g.week_words[_norm(m.group("ww"))]), True
+    offset = g.anchor_words[_norm(m.group("aw"))] if m.group("aw") else g.day_words[_norm(m.group("dw"))]
     if offset is None or art.year is None:
         return None, True
     if offset == 0:
@@ -384,6 +436,19 @@ def _resolve_korean(m: re.Match, art: _ArticleDate, g: _Grammar) -> tuple[str | 
     if art.day is None:
         return None, True
     return _shift_days(art.date, offset), True
+
+
+def _week(art: _ArticleDate, offset: int) -> str | None:
+    """A calendar week (Mon–Sun) `offset` weeks from the article's: its month if it lies in
+    one month, else its year if in one year."""
+    today = art.date
+    if today is None:
+        return None
+    monday = today - _dt.timedelta(days=today.weekday()) + _dt.timedelta(weeks=offset)
+    sunday = monday + _dt.timedelta(days=6)
+    if (monday.year, monday.month) == (sunday.year, sunday.month):
+        return f"{monday.year:04d}-{monday.month:02d}"
+    return f"{monday.year:04d}" if monday.year == sunday.year else None
 
 
 def _resolve_weekday(art: _ArticleDate, weekday: int, mode: str) -> str | None:
@@ -428,8 +493,13 @@ def find_periods(text: str) -> list[tuple[int, int, str]]:
 
 
 def is_iso_value(value: str) -> bool:
-    """True for a well-formed DateMention value ("YYYY", "YYYY-MM" or "YYYY-MM-DD", a real date)."""
+    """True for a well-formed calendar value ("YYYY", "YYYY-MM" or "YYYY-MM-DD", a real date)."""
     if not _VALUE_RE.match(value):
         return False
     parts = [int(p) for p in value.split("-")]
     return iso_date(*parts) is not None
+
+
+def is_period_value(value: str) -> bool:
+    """True for a quarter or half of a year ("2025-Q4", "2026-H1")."""
+    return bool(_PERIOD_RE.match(value))

@@ -20,6 +20,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from kg.extract import Action, Extraction, rules as action_rules
 from kg.lexicon import Gazetteer, gazetteer
 from kg.namespaces import CG, SCHEMA, action_iri, article_iri, entity_iri, statement_iri
+from kg.nlp.dates import is_period_value
 from kg.nlp.mentions import Mention
 
 _HANGUL = re.compile(r"[가-힣]")
@@ -42,7 +43,10 @@ def _text(value: str) -> Literal:
 
 
 def date_literal(value: str) -> Literal:
-    """`2024-09-30` → xsd:date, `2024-09` → xsd:gYearMonth, `2024` → xsd:gYear."""
+    """`2024-09-30` → xsd:date, `2024-09` → xsd:gYearMonth, `2024` → xsd:gYear; a quarter or half
+    (`2025-Q4`) → its year as xsd:gYear (XSD has no quarters: cg:datePeriod carries it)."""
+    if is_period_value(value):
+        value = value[:4]
     datatype = {10: XSD.date, 7: XSD.gYearMonth, 4: XSD.gYear}[len(value)]
     return Literal(value, datatype=_node(datatype))
 
@@ -153,7 +157,10 @@ def _action_triples(action: Action, graph: NamedNode) -> list[tuple]:
         triples += [(node, _node(CG[role]), _node(entity_iri(k))) for k in keys]
     if action.date is not None and action.date.value:
         triples.append((node, _node(CG.date), date_literal(action.date.value)))
-        triples.append((node, _node(CG.dateText), _text(action.date.surface)))
+        if is_period_value(action.date.value):
+            triples.append((node, _node(CG.datePeriod), Literal(action.date.value)))
+        if action.date.surface:
+            triples.append((node, _node(CG.dateText), _text(action.date.surface)))
     for name, value in sorted(action.values.items()):
         triples.append((node, _node(CG[name]), _decimal(value)))
     if action.currency:
