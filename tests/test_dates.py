@@ -235,10 +235,12 @@ _article_dates = st.one_of(
     st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)).flatmap(
         lambda d: st.sampled_from([d.isoformat(), d.isoformat()[:7], d.isoformat()[:4]])),
 )
-_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_VALUE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?|-[QH]\d)?$")
 
 
 def _valid_calendar(value: str) -> bool:
+    if value[5:6] in ("Q", "H"):  # a quarter or a half of a year
+        return int(value[6:]) in ((1, 2, 3, 4) if value[5] == "Q" else (1, 2))
     parts = [int(p) for p in value.split("-")]
     if len(parts) == 3:
         dt.date(*parts)
@@ -261,7 +263,7 @@ def test_find_dates_properties(text, article_date):
         if d.value is not None:
             assert _VALUE.match(d.value), d
             assert _valid_calendar(d.value)
-            assert dates.is_iso_value(d.value)
+            assert dates.is_iso_value(d.value) or dates.is_period_value(d.value)
         assert d.bound in (None, "from", "after", "until", "before")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.lexicon import ENTITY_TYPES
 from kg.text import normalize_name
 from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import OWL, SKOS
@@ -27,7 +28,7 @@ CG = Namespace("https://w3id.org/chipgraph/ontology#")
 ENTITY_BASE = "https://w3id.org/chipgraph/id/entity/"
 WD_BASE = "http://www.wikidata.org/entity/"
 
-ALLOWED_TYPES = {CG[t] for t in ("Firm", "Chip", "Regulator", "Country", "Person", "AIModel", "MediaOutlet", "Exchange")}
+ALLOWED_TYPES = {CG[t] for t in ENTITY_TYPES}
 KEY_RE = re.compile(r"^[a-z0-9-]+$")
 QID_RE = re.compile(r"^Q[1-9][0-9]*$")
 ALIAS_PREDICATES = (RDFS.label, SKOS.altLabel, SKOS.hiddenLabel)

@@ -174,7 +174,7 @@ def test_probe_announced_in_a_second_clause_keeps_its_target():
 
 def test_a_comparison_baseline_is_not_the_date():
     [revenue] = actions("캠브리콘은 상반기 매출이 28억8천만 위안으로 전년 동기 대비 4347% 급증했다고 공시했다.")
-    assert revenue.date is None and str(revenue.values["percent"]) == "4347"
+    assert revenue.date.value == "2025-H1" and str(revenue.values["percent"]) == "4347"
 
 
 def test_a_recommended_use_is_guidance_content_not_training():
@@ -238,14 +238,17 @@ def test_a_denied_purchase_ban():
         ("PurchaseGuidance", "Denied", ("china-regulators",))
 
 
-def test_a_date_does_not_carry_into_an_unrelated_sentence():
+def test_an_undated_market_close_takes_the_story_day_not_a_stated_date():
+    """전날보다 is the move's baseline, not its day; the move happened on the story's day (the 15th
+    the lede named), and that inherited day is not written as a date the sentence states."""
     from kg.extract import extract
     from kg.ingest import Article
 
     text = ("미국 상무부 산업안보국(BIS)은 15일 중국 기업 140곳을 수출 통제 명단에 추가했다.\n"
             "엔비디아 주가는 뉴욕증시에서 전날보다 3.5% 떨어진 170.50달러에 거래를 마쳤다.")
     moves = [a for a in extract(Article("t", text, date=ARTICLE_DATE)).actions if a.cls == "StockMove"]
-    assert [(m.date, str(m.values["percent"]), str(m.values["price"])) for m in moves] == [(None, "-3.5", "170.5")]
+    assert [(m.date.value, m.date.surface, str(m.values["percent"]), str(m.values["price"])) for m in moves] == [
+        ("2025-08-15", "", "-3.5", "170.5")]
 
 
 def test_setting_a_cue_keeps_every_other_field():

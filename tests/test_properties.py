@@ -124,9 +124,11 @@ def _check_extraction(article: Article, extraction) -> None:
         assert action.evidence and action.evidence in text, action
         assert 0 <= action.sentence_start < len(text)
         assert 0.0 <= action.confidence <= 1.0
-        if action.date is not None:
+        if action.date is not None and action.date.surface:
             assert 0 <= action.date.start < action.date.end <= len(text), action.date
             assert text[action.date.start:action.date.end] == action.date.surface, action.date
+        elif action.date is not None:  # the story's day, inherited: no span of this sentence
+            assert action.date.anchored and action.date.start == action.date.end, action.date
     for relation in extraction.relations:
         assert relation.evidence and relation.evidence in text, relation
         assert 0.0 <= relation.confidence <= 1.0

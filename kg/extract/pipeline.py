@@ -88,7 +88,8 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         actions += found_actions
         relations += relations_in_sentence(sentence, found, gaz)
         relations += relations_from_actions(found_actions, {m.key: m.type for m in found}, gaz)
-    actions = fold_restatements(merge_actions(actions, lexicon_rules), gaz, lexicon_rules.generic_regulators)
+    actions = fold_restatements(merge_actions(actions, lexicon_rules), gaz, lexicon_rules.generic_regulators,
+                                lexicon_rules.unfolded)
     actions = [replace(a, confidence=calibration("action", a.confidence)) for a in actions]
     relations = [replace(r, confidence=calibration("relation", r.confidence)) for r in merge_relations(relations)]
     return Extraction(article, mentions, actions, relations)

@@ -22,14 +22,19 @@ if TYPE_CHECKING:
 _KIND = {"Asserted": "fact", "Reported": "fact", "Planned": "future", "Expected": "future"}
 
 
-def fold_restatements(actions: list["Action"], gaz: Gazetteer, generic: frozenset[str] = frozenset()) -> list["Action"]:
+def fold_restatements(actions: list["Action"], gaz: Gazetteer, generic: frozenset[str] = frozenset(),
+                      unfolded: frozenset[str] = frozenset()) -> list["Action"]:
     """Merge each general action into the most specific action it restates.
 
     `generic` names the government entities that stand for any body of their country
-    (미국 정부, 중국 당국); a named ministry is never taken for another one."""
+    (미국 정부, 중국 당국); a named ministry is never taken for another one. Actions of the
+    `unfolded` classes are each their own fact (two remarks of one person are two statements)."""
     ordered = sorted(actions, key=_specificity, reverse=True)
     kept: list[Action] = []
     for action in ordered:
+        if action.cls in unfolded:
+            kept.append(action)
+            continue
         host = next((k for k in kept if _restates(action, k, gaz, generic)), None)
         if host is not None:
             kept[kept.index(host)] = _absorb(host, action)

@@ -37,6 +37,7 @@ class Rules(Mapping):
         self.reporting_verbs = frozenset(data["reporting_verbs"])
         self.self_reference = frozenset(data["self_reference"])
         self.generic_regulators = frozenset(data["generic_regulators"])
+        self.unfolded = frozenset(name for name, spec in data["classes"].items() if spec.get("fold") is False)
         self.earlier_words = frozenset(data["earlier_words"])
         tags = data["tags"]
         self.trigger_tags = tuple(tags["trigger"])

@@ -341,7 +341,7 @@ def find_dates(text: str, article_date: str | None, *, anchor: str | None = None
             continue
         end = m.end()
         if m.group("time") and not (m.group("d1") or m.group("d2") or m.group("d3") or m.group("d4")
-                                    or m.group("d5") or m.group("dw")):
+                                    or m.group("d5") or m.group("dw") or m.group("aw")):
             end = m.start("time")
         candidates.append((m.start(), end, *resolved))
 
