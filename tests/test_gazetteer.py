@@ -159,6 +159,7 @@ RELATIONS = {
     CG.headquarteredIn: ({CG.Firm}, {CG.Country}),
     CG.jurisdiction: ({CG.Regulator}, {CG.Country}),
     CG.ceoOf: ({CG.Person}, {CG.Firm}),
+    CG.leads: ({CG.Person}, {CG.Regulator, CG.Country}),
     CG.listedOn: ({CG.Firm}, {CG.Exchange}),
 }
 

@@ -2,7 +2,8 @@
 
 Sentences (kiwipiepy, repeated sentences dropped) → mentions (kg.nlp.mentions) → for each
 sentence a `SentenceDoc` passed through `SENTENCE_COMPONENTS` (triggers → roles → values →
-modality → actions → one per clause and class) and the relation finders → per article:
+modality → actions → one per clause and class), the scope of the action just told
+(kg.extract.scope) and the relation finders → per article:
 identical actions merged, restatements folded into the most specific report
 (kg.extract.restatements), confidences calibrated (kg.extract.calibration).
 """
@@ -21,10 +22,12 @@ from kg.extract.relations import Relation, relations_from_actions, relations_in_
 from kg.extract.restatements import fold_restatements
 from kg.extract.roles import fill_roles
 from kg.extract.rules import Rules, rules
+from kg.extract.scope import scope_actions
 from kg.extract.triggers import find_triggers
 from kg.extract.values import attach_values
 from kg.ingest import Article
 from kg.lexicon import Gazetteer, gazetteer
+from kg.nlp.anaphora import resolve_people
 from kg.nlp.mentions import Mention, find_mentions
 from kg.nlp.morph import Analyzer, Sentence, analyzer
 
@@ -74,17 +77,23 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     actions: list[Action] = []
     relations: list[Relation] = []
     carried, firm, anchor = None, None, None
+    previous: list[Action] = []
+    people: dict[str, Mention] = {}
     for sentence in unique_sentences(sentences):
-        found = find_mentions(sentence, gaz)
+        found = resolve_people(sentence, find_mentions(sentence, gaz), list(people.values()), gaz)
         mentions += found
+        _remember_people(people, found)
         if not found and firm is None:
-            carried = None
+            carried, previous = None, []
             anchor = story_day(sentence.text, article.date, anchor)
             continue
         doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
                           anchor=anchor)
         carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)
+        if not any(a.cls in lexicon_rules["scope"]["classes"] for a in found_actions):
+            found_actions += scope_actions(doc, previous)
+        previous = found_actions
         actions += found_actions
         relations += relations_in_sentence(sentence, found, gaz)
         relations += relations_from_actions(found_actions, {m.key: m.type for m in found}, gaz)
@@ -93,6 +102,15 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     actions = [replace(a, confidence=calibration("action", a.confidence)) for a in actions]
     relations = [replace(r, confidence=calibration("relation", r.confidence)) for r in merge_relations(relations)]
     return Extraction(article, mentions, actions, relations)
+
+
+def _remember_people(people: dict[str, Mention], found: list[Mention]) -> None:
+    """Keep the persons named so far in the order they were last named by name (a surname or
+    그 in a later sentence refers back to them)."""
+    for mention in found:
+        if mention.type == "Person" and mention.method != "anaphora":
+            people.pop(mention.key, None)
+            people[mention.key] = mention
 
 
 def extract_many(articles: list[Article], *, nlp: Analyzer | None = None, gaz: Gazetteer | None = None,

@@ -1,4 +1,4 @@
-"""Relations between entities (develops, uses, subsidiaryOf, ceoOf, headquarteredIn).
+"""Relations between entities (develops, uses, subsidiaryOf, ceoOf, leads, headquarteredIn).
 
 Two sources, both driven by `ontology/lexicon/relations.yaml`: pairs of names standing close
 together with a telling word between them (엔비디아의 최고 경영자 젠슨 황 → ceoOf), and actions
@@ -59,6 +59,23 @@ def relations_in_sentence(sentence: Sentence, mentions: list[Mention], gaz: Gaze
                                           round(confidence, 3)))
     found += _use_relations(sentence, mentions)
     found += _maker_relations(sentence, mentions, gaz)
+    found += _leader_relations(sentence, mentions, gaz)
+    return found
+
+
+def _leader_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer) -> list[Relation]:
+    """러트닉 상무장관, 트럼프 대통령: a person with a leader's title leads what the gazetteer says
+    (a title alone does not say which body; the curated cg:leads does, and the text confirms it)."""
+    rules = _rules()
+    titles = tuple(normalize_name(w) for w in rules["leader_titles"])
+    found = []
+    for person in (m for m in mentions if m.type == "Person" and not m.is_new):
+        after = normalize_name(sentence.text[person.end - sentence.start:person.end - sentence.start + 8])
+        if not after.startswith(titles):
+            continue
+        for body in sorted(gaz.related("leads", person.key)):
+            found.append(Relation(person.key, "leads", body, sentence.text,
+                                  round(rules["confidence"]["leader_title"] * person.confidence, 3)))
     return found
 
 

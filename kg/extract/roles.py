@@ -23,6 +23,10 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
     spec = c.spec
     c.roles, c.weak = _pick_roles(doc, c)
     _self_reference(doc, c)
+    if spec.get("recipient_words"):
+        _recipients(doc, c)
+    if spec.get("foreign_target"):
+        _drop_own_country(doc, c)
     if spec.get("agent_from_developer") and not c.roles.get("agent") and c.roles.get("object"):
         developer = doc.gaz.developer_of(c.roles["object"][0].key)
         if developer:
@@ -76,10 +80,13 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
 
 
 def fits(doc: SentenceDoc, mention: Mention, types) -> bool:
-    """A mention of an allowed type (a chip's maker stands for unnamed chips), not part of a title."""
+    """A mention of an allowed type, not part of a title. A chip's maker stands for unnamed chips;
+    `Official` is a person who leads a government body or country (the gazetteer's cg:leads):
+    러트닉 장관이 수출을 막았다 is the Commerce Department acting through its secretary."""
     if id(mention) in doc.titles:
         return False
-    return mention.type in types or ("Chip" in types and id(mention) in doc.chip_proxies)
+    return mention.type in types or ("Chip" in types and id(mention) in doc.chip_proxies) or (
+        "Official" in types and mention.type == "Person" and bool(doc.gaz.related("leads", mention.key)))
 
 
 def best_filler(doc: SentenceDoc, role_spec, candidates, trigger: Token, used,
@@ -141,6 +148,34 @@ def _self_reference(doc: SentenceDoc, c: Candidate) -> None:
         country = doc.gaz.country_of(c.roles["agent"][0].key)
         if country:
             c.roles = dict(c.roles, target=[pseudo_mention(country, doc.gaz)])
+
+
+def _recipients(doc: SentenceDoc, c: Candidate) -> None:
+    """삼성전자와 SK하이닉스의 중국 공장에 장비 반입: when the sentence is about what reaches a
+    firm's plants, the firms are the recipients (targets) of the measure, not what it controls."""
+    if not {t.form for t in doc.tokens} & set(c.spec["recipient_words"]):
+        return
+    firms = [m for m in c.roles.get("object", []) if m.type == "Firm"]
+    if not firms:
+        return
+    rest = [m for m in c.roles["object"] if m.type != "Firm"]
+    if rest:
+        c.roles["object"] = rest
+    else:
+        c.roles.pop("object")
+    c.roles["target"] = firms
+
+
+def _drop_own_country(doc: SentenceDoc, c: Candidate) -> None:
+    """미국 상무부가 … 미국산 장비의 중국 수출을 통제: a control is aimed abroad, so the agent's own
+    country (or the agent itself) is no target of it."""
+    agents = c.roles.get("agent", [])
+    own = {m.key for m in agents} | {doc.gaz.country_of(m.key) for m in agents}
+    kept = [m for m in c.roles.get("target", []) if m.key not in own]
+    if kept:
+        c.roles["target"] = kept
+    else:
+        c.roles.pop("target", None)
 
 
 def _needs_filled(doc: SentenceDoc, c: Candidate) -> bool:

@@ -1,7 +1,8 @@
 """Component 1: triggers. A morpheme of an action class's `triggers` (actions.yaml) whose clause
 holds one of the class's `needs_any` words becomes a candidate, unless the trigger only names a
 kind of thing (설계 업체), refers to another action as its frame (규제에 맞춰, 규제를 피해) or is
-the content of another action (구매하지 못하도록 지침).
+the content of another action (구매하지 못하도록 지침). A reversal verb (통제를 유예, 허가를 취소)
+announces the opposite of the noun it undoes (`reversals`).
 """
 
 from __future__ import annotations
@@ -18,11 +19,40 @@ def find_triggers(doc: SentenceDoc) -> SentenceDoc:
         for index in range(a, b):
             if not doc.tokens[index].tag.startswith(rules.trigger_tags):
                 continue
+            reversal = reversed_class(doc, index, a)
+            if reversal is not None:
+                spec = rules.spec(reversal)
+                if _announces(doc, spec, index, forms, in_clause, a, b, reversal=True):
+                    doc.candidates.append(Candidate(reversal, spec, index, clause_no, a, b, in_clause))
+                continue
+            if _is_reversed(doc, index, b):
+                continue
             for cls in trigger_classes(doc, index):
                 spec = rules.spec(cls)
                 if _announces(doc, spec, index, forms, in_clause, a, b):
                     doc.candidates.append(Candidate(cls, spec, index, clause_no, a, b, in_clause))
     return doc
+
+
+def reversed_class(doc: SentenceDoc, index: int, a: int) -> str | None:
+    """통제를 유예, 허가를 취소: the class a reversal verb announces, from the noun it undoes."""
+    spec = doc.rules["reversals"]
+    if doc.tokens[index].form not in spec["verbs"]:
+        return None
+    for j in range(index - 1, max(a, index - spec["window"]) - 1, -1):
+        for cls, nouns in spec["classes"].items():
+            if doc.tokens[j].form in nouns:
+                return cls
+    return None
+
+
+def _is_reversed(doc: SentenceDoc, index: int, b: int) -> bool:
+    """The noun a reversal verb after it undoes (통제 in 통제를 유예) is not a trigger itself."""
+    spec = doc.rules["reversals"]
+    if not any(doc.tokens[index].form in nouns for nouns in spec["classes"].values()):
+        return False
+    return any(doc.tokens[j].form in spec["verbs"] and reversed_class(doc, j, index) is not None
+               for j in range(index + 1, min(b, index + spec["window"] + 1)))
 
 
 def trigger_classes(doc: SentenceDoc, index: int) -> list[str]:
@@ -35,8 +65,11 @@ def trigger_classes(doc: SentenceDoc, index: int) -> list[str]:
     return found
 
 
-def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a: int, b: int) -> bool:
-    if not _needs_met(doc, spec, forms, in_clause, index, a, b) or forms & set(spec.get("blocked_by", ())):
+def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a: int, b: int, *,
+               reversal: bool = False) -> bool:
+    if not _needs_met(doc, spec, forms, in_clause, index, a, b):
+        return False
+    if not reversal and forms & set(spec.get("blocked_by", ())):
         return False
     if not _trigger_needs(doc, spec, index, forms) or _descriptive(doc, spec, index):
         return False
@@ -64,8 +97,13 @@ def _needs_met(doc: SentenceDoc, spec, forms: set[str], in_clause, index: int, a
 
 
 def _trigger_needs(doc: SentenceDoc, spec, index: int, forms: set[str]) -> bool:
-    """Some triggers count only with a word of their own nearby (요구 + 라이선스)."""
-    needs = spec.get("trigger_needs", {}).get(doc.tokens[index].form)
+    """Some triggers count only with a word of their own nearby (요구 + 라이선스), or right
+    after a given form (…라고 했다)."""
+    form = doc.tokens[index].form
+    after = spec.get("trigger_after", {}).get(form)
+    if after and (index == 0 or doc.tokens[index - 1].form not in after):
+        return False
+    needs = spec.get("trigger_needs", {}).get(form)
     return not needs or bool(forms & set(needs))
 
 

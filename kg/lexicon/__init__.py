@@ -85,7 +85,8 @@ class Gazetteer:
             found = sorted(self.related(predicate, key))
             if found:
                 return found[0]
-        return None
+        led = sorted(self.related("leads", key))  # a minister is of the country of the body he leads
+        return self.country_of(led[0]) if led else None
 
     def developer_of(self, chip_key: str) -> str | None:
         makers = sorted(self.inverse("develops", chip_key))
@@ -132,7 +133,7 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
                 raise DataFileError(f"alias '{alias}' names both {other} and {entity.key}", path=path,
                                     hint="keep it on one entity")
     relations: dict[str, set[tuple[str, str]]] = {}
-    for name in ("develops", "subsidiaryOf", "headquarteredIn", "jurisdiction", "ceoOf", "uses"):
+    for name in ("develops", "subsidiaryOf", "headquarteredIn", "jurisdiction", "ceoOf", "uses", "leads"):
         pairs = {(str(s)[len(ENTITY_BASE):], str(o)[len(ENTITY_BASE):])
                  for s, o in graph.subject_objects(CG[name])
                  if str(s).startswith(ENTITY_BASE) and str(o).startswith(ENTITY_BASE)}

@@ -41,6 +41,9 @@ class Mention:
 
     @property
     def is_new(self) -> bool:
+        """Not in the gazetteer (a surname or pronoun standing for a known person is known)."""
+        if self.method == "anaphora":
+            return self.label_ko is not None or self.label_en is not None
         return self.method != "gazetteer" and self.method != "fuzzy"
 
 

@@ -1,0 +1,62 @@
+"""People named again by surname and title, or by a pronoun, in a later sentence.
+
+Wire copy names a person in full once (젠슨 황 엔비디아 CEO) and then by surname and title
+(황 CEO는) or by a pronoun (그는). Such a mention denotes the nearest person named before in
+the article whose name ends in that surname (for 그, the last person named), at a lower
+confidence than the full name; a surname that fits no one named before is left alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.lexicon import Gazetteer
+from kg.nlp.cues import with_cue
+from kg.nlp.mention import Mention, settings
+from kg.nlp.morph import Sentence
+
+
+def resolve_people(sentence: Sentence, found: list[Mention], people: list[Mention], gaz: Gazetteer) -> list[Mention]:
+    """`found` with the surname-and-title and pronoun mentions of `people` (earlier persons of
+    the article, oldest first) added, sorted by position, with their cues."""
+    if not people:
+        return found
+    spec = settings()["anaphora"]
+    tokens = sentence.tokens
+    taken = {i for m in found for i in range(m.first_token, m.last_token + 1)}
+    added: list[Mention] = []
+    for i, token in enumerate(tokens):
+        if i in taken:
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and nxt.form in settings().titles:
+            person = _by_surname(token.form, people, gaz)
+            confidence = spec["surname_confidence"]
+        elif token.form in spec["pronouns"] and token.tag == spec["pronoun_tag"] and nxt is not None \
+                and nxt.form in spec["pronoun_particles"]:
+            person, confidence = people[-1], spec["pronoun_confidence"]
+        else:
+            continue
+        if person is None:
+            continue
+        added.append(replace(person, start=token.start, end=token.end, surface=_text(sentence, token),
+                             first_token=i, last_token=i, method="anaphora",
+                             confidence=round(min(person.confidence, confidence), 3)))
+    if not added:
+        return found
+    mentions = sorted(found + added, key=lambda m: m.start)
+    return [with_cue(m, tokens, mentions) if m.method == "anaphora" else m for m in mentions]
+
+
+def _text(sentence: Sentence, token) -> str:
+    return sentence.text[token.start - sentence.start:token.end - sentence.start]
+
+
+def _by_surname(form: str, people: list[Mention], gaz: Gazetteer) -> Mention | None:
+    """The latest person whose name (as written then, or any gazetteer alias) ends in `form`."""
+    for person in reversed(people):
+        entity = gaz.entities.get(person.key)
+        names = [person.surface, *(entity.aliases if entity else ())]
+        if any(len(name.split()) > 1 and name.split()[-1] == form for name in names):
+            return person
+    return None
