@@ -84,3 +84,26 @@ def test_two_remarks_of_one_person_are_two_statements():
 def test_a_control_is_never_aimed_at_its_own_country():
     found = summary("미국 상무부는 미국산 장비의 중국 수출을 제한했다.", "ExportControl")
     assert found and all("united-states" not in target for *_, target in found)
+
+
+def test_an_amount_in_won_is_kept_in_won_and_its_conversion_is_no_second_amount():
+    [revenue] = [a for a in facts("SK하이닉스는 3분기 영업이익이 11조3천억 원으로 62% 늘었다고 밝혔다.").actions
+                 if a.cls == "Revenue"]
+    assert (revenue.currency, str(revenue.values["amount"]), "amountUSD" in revenue.values) == (
+        "KRW", "11300000000000", False)
+    [dollars] = [a for a in facts("엔비디아는 2분기 매출이 467억 달러(약 65조 원)로 56% 늘었다고 밝혔다.").actions
+                 if a.cls == "Revenue"]
+    assert (dollars.currency, str(dollars.values["amount"]), str(dollars.values["amountUSD"])) == (
+        "USD", "46700000000", "46700000000")
+
+
+def test_a_yuan_range_is_a_minimum_and_a_maximum_in_yuan():
+    [revenue] = [a for a in facts("캠브리콘은 올해 매출이 50억∼70억 위안에 이를 것으로 전망했다.").actions
+                 if a.cls == "Revenue"]
+    assert revenue.currency == "CNY"
+    assert (str(revenue.values["minAmount"]), str(revenue.values["maxAmount"])) == ("5000000000", "7000000000")
+
+
+def test_a_loss_inflicted_by_a_rule_is_no_result():
+    assert not [a for a in facts("업계는 이 규제로 엔비디아가 입는 손실이 55억 달러에 이를 것으로 본다.").actions
+                if a.cls == "Revenue"]

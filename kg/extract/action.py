@@ -42,7 +42,7 @@ class Action:
             elif key == "evidence":
                 parts.append(self.evidence)
             elif key == "amount":
-                parts.append(tuple(str(self.values.get(k)) for k in ("amountUSD", "minAmountUSD", "maxAmountUSD")))
+                parts.append((self.currency, *(str(self.values.get(k)) for k in ("amount", "minAmount", "maxAmount"))))
             else:
                 parts.append(str(self.values.get(key)))
         return tuple(parts)

@@ -44,6 +44,7 @@ class Candidate:
     date: DateMention | None = None
     period: str | None = None
     values: dict[str, Decimal] = field(default_factory=dict)
+    currency: str | None = None     # ISO 4217 code of the amount among `values`
     actions: list[Action] = field(default_factory=list)
 
 

@@ -9,34 +9,64 @@ from decimal import Decimal
 
 from kg.extract.doc import Candidate, SentenceDoc
 from kg.nlp.dates import DateMention
+from kg.nlp.numbers import Quantity
 
 
 def attach_values(doc: SentenceDoc) -> SentenceDoc:
     for c in doc.candidates:
         c.date = _date(doc, c) or _carried(doc, c) or _inherited(doc, c)
         c.period = doc.periods[0][2] if "period" in c.spec.get("values", ()) and doc.periods else None
-        c.values = _numbers(doc, c)
+        c.values, c.currency = _numbers(doc, c)
     return doc
 
 
-def _numbers(doc: SentenceDoc, c: Candidate) -> dict[str, Decimal]:
+def _numbers(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, Decimal], str | None]:
+    """The numbers of the candidate's value slots, and the currency of its amount."""
     slots = c.spec.get("values", ())
+    currency = None
     values: dict[str, Decimal] = {}
     in_clause = [q for q in doc.quantities if doc.in_clause(q.start, c.a, c.b)]
     pool = in_clause or (doc.quantities if c.spec.get("amount_from_sentence") else [])
-    money = next((q for q in pool if q.kind == "money" and q.currency == "USD"), None)
+    money = next((q for q in pool if q.kind == "money" and q.currency and not _conversion(doc, q)), None)
     if money is not None and "amount" in slots:
-        if money.value is not None:
-            values["amountUSD"] = money.value
-        elif money.low is not None and money.high is not None:
-            values["minAmountUSD"], values["maxAmountUSD"] = money.low, money.high
+        values.update(amount_values(money))
+        currency = money.currency if values else None
     growth = next((q for q in in_clause if q.kind == "percent" and q.direction and q.value is not None), None)
     if growth is not None and "percent" in slots:
         values["percent"] = growth.value * growth.direction
     count = next((q for q in in_clause if q.kind == "count" and q.value is not None), None)
     if count is not None and "quantity" in slots:
         values["quantity"] = count.value
-    return values
+    return values, currency
+
+
+def amount_values(money: Quantity) -> dict[str, Decimal]:
+    """cg:amount (or cg:minAmount/cg:maxAmount for a range) in the money's own currency, and the
+    same as cg:amountUSD… when it is in dollars."""
+    if money.value is not None:
+        found = {"amount": money.value}
+    elif money.low is not None and money.high is not None:
+        found = {"minAmount": money.low, "maxAmount": money.high}
+    else:
+        return {}
+    if money.currency == "USD":
+        found.update({name + "USD": value for name, value in found.items()})
+    return found
+
+
+def _conversion(doc: SentenceDoc, money: Quantity) -> bool:
+    """55억 달러(약 7조6000억 원): an amount in parentheses right after another is the article's
+    conversion of it, not a second amount."""
+    base = doc.sentence.start
+    before = doc.sentence.text[:money.start - base].rstrip()
+    for word in doc.rules["conversion_words"]:
+        if before.endswith(word):
+            before = before[:-len(word)].rstrip()
+    if not before.endswith("("):
+        return False
+    return any(q.kind == "money" and q.end <= money.start and
+               not doc.sentence.text[q.end - base:money.start - base].strip("(약 ")
+               for q in doc.quantities)
 
 
 def _date(doc: SentenceDoc, c: Candidate) -> DateMention | None:
