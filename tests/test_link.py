@@ -15,11 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.link.reconcile import link
-from kg.link.decisions import read_decisions
-from kg.link.graph import CLOSE_MATCH, LINKS_GRAPH, SAME_AS, read_candidates
-from kg.link.http import LinkError, WikidataClient
-from kg.link.review import apply_decisions, decide
+from kg.link import (CLOSE_MATCH, LINKS_GRAPH, SAME_AS, LinkError, WikidataClient, apply_decisions, decide, link,
+                     read_candidates, read_decisions)
 from kg.namespaces import REFERENCE_GRAPH
 from kg.rdf.store import KnowledgeStore
 from tests.conftest import WIKIDATA_SERVERS
@@ -53,7 +50,7 @@ e:nowhere a cg:Firm ; rdfs:label "없는회사"@ko, "Nowhere Corp"@en .
 
 def small_store(text: str = REFERENCE) -> KnowledgeStore:
     store = KnowledgeStore(None)
-    store.store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(REFERENCE_GRAPH))
+    store.load(text.encode("utf-8"), ox.RdfFormat.TURTLE, graph=ox.NamedNode(REFERENCE_GRAPH))
     return store
 
 
@@ -156,7 +153,7 @@ def test_offline_gives_one_clear_sentence(tmp_path):
 
 def _same_as(store):
     return {(q.subject.value[len(E):], q.object.value[len(WD):])
-            for q in store.store.quads_for_pattern(None, ox.NamedNode(SAME_AS), None, ox.NamedNode(LINKS_GRAPH))}
+            for q in store.match(None, ox.NamedNode(SAME_AS), None, ox.NamedNode(LINKS_GRAPH))}
 
 
 def test_accepting_and_rejecting_survive_a_rebuild(client, tmp_path):
@@ -187,9 +184,9 @@ def test_accepting_and_rejecting_survive_a_rebuild(client, tmp_path):
 def test_the_links_graph_keeps_score_method_and_time_apart_from_facts(client, tmp_path):
     store = small_store()
     link(store, client, tmp_path / "decisions.tsv", now="2026-11-22T17:00:00Z")
-    graphs = {q.graph_name.value for q in store.store.quads_for_pattern(None, ox.NamedNode(CLOSE_MATCH), None)}
+    graphs = {q.graph_name.value for q in store.match(None, ox.NamedNode(CLOSE_MATCH), None)}
     assert graphs == {LINKS_GRAPH}
-    rows = list(store.store.query("""
+    rows = list(store.query("""
         PREFIX owl: <http://www.w3.org/2002/07/owl#>
         SELECT ?score ?just ?time ?method WHERE { GRAPH <%s> {
           ?m a owl:Axiom ; owl:annotatedSource <%snvidia> ; owl:annotatedTarget <%sQ182477> ;
@@ -204,7 +201,7 @@ def test_the_links_graph_keeps_score_method_and_time_apart_from_facts(client, tm
     assert row["time"].value == "2026-11-22T17:00:00Z"
     assert row["method"].value.startswith("wbsearchentities: ")
     # nothing is typed rdf:Statement, so the extracted-relation shapes do not apply
-    assert not list(store.store.quads_for_pattern(None, None, ox.NamedNode(
+    assert not list(store.match(None, None, ox.NamedNode(
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"), ox.NamedNode(LINKS_GRAPH)))
 
 
@@ -236,3 +233,69 @@ def test_fixture_uses_only_verified_qids_or_marked_fictional_ones():
     for qid in subjects - verified - classes:
         assert re.fullmatch(r"Q99000(00|01)\d\d", qid), f"{qid} is neither verified nor in the fictional range"
         assert re.search(rf"wd:{qid} [^.]*fixture (decoy|placeholder)", text), f"{qid} is not marked as fictional"
+
+
+# --- the rules file (ontology/links/wikidata.yaml) ------------------------------------------------
+
+RULES = Path(__file__).parents[1] / "ontology" / "links" / "wikidata.yaml"
+
+
+def _rules_copy(tmp_path, old: str, new: str) -> Path:
+    text = RULES.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "wikidata.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("  exact alias: 0.4", "  exact alais: 0.4", r"wikidata\.yaml: unknown key 'exact alais' in 'scores'"),
+    ("accept lead: 0.2\n", "", r"wikidata\.yaml: 'wikidata\.yaml' has no key 'accept lead'"),
+    ("  prefix: 0.2", "  prefix: lots", r"'scores: prefix' must be a number, not 'lots'"),
+    ("{confirm: [government agency]", "{confirm: [agency]", r"'types: Regulator: confirm' must list names of 'classes'"),
+    ("  Person:", "  Persn:", r"'types': 'Persn' is not a Chipgraph entity type"),
+    ("  human: Q5", "  human: human", r"'classes': 'human' must be a Wikidata id"),
+])
+def test_a_bad_rules_file_is_one_sentence_naming_file_and_key(tmp_path, old, new, message):
+    from kg.errors import DataFileError
+    from kg.link import load_rules
+
+    with pytest.raises(DataFileError, match=message):
+        load_rules(_rules_copy(tmp_path, old, new))
+
+
+def test_rules_are_read_once_and_cannot_be_changed():
+    import dataclasses
+
+    from kg.link import link_rules
+
+    rules = link_rules()
+    assert link_rules() is rules
+    with pytest.raises(TypeError):
+        rules.scores["exact label"] = 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rules.keep = 10
+    assert rules.classes == sorted({"Q4830453", "Q327333", "Q43229", "Q6256", "Q5"})
+
+
+def test_scores_follow_the_weights_of_the_rules_file(tmp_path):
+    from kg.link import load_rules
+    from kg.link.scoring import EntityInfo, Hit, score
+
+    info = EntityInfo(E + "nvidia", "Firm", countries={"Q30"})
+    shipped = load_rules()
+    lenient = load_rules(_rules_copy(tmp_path, "  country differs: -0.3", "  country differs: 0.0"))
+    facts = {"p31": {"Q4830453"}, "class": {"Q4830453"}, "country": {"Q183"}}
+    values = []
+    for rules in (shipped, lenient):
+        hit = Hit("Q990000002")
+        hit.add(text="Nvidia", language="en", kind="label", exact=True, where="label", rules=rules)
+        values.append(score(info, hit, facts, rules)[0])
+    assert values == [0.5, 0.8]  # 0.5 name + 0.3 business, with and without the country penalty
+
+
+def test_the_rdf_stage_never_imports_the_link_stage():
+    """export and validate sit below kg.link in the pipeline: nothing in kg/rdf names it."""
+    rdf = Path(__file__).parents[1] / "kg" / "rdf"
+    for module in rdf.glob("*.py"):
+        assert not re.search(r"^\s*(from|import) kg\.link", module.read_text(encoding="utf-8"), re.MULTILINE), module
