@@ -299,3 +299,77 @@ def test_the_rdf_stage_never_imports_the_link_stage():
     rdf = Path(__file__).parents[1] / "kg" / "rdf"
     for module in rdf.glob("*.py"):
         assert not re.search(r"^\s*(from|import) kg\.link", module.read_text(encoding="utf-8"), re.MULTILINE), module
+
+
+# --- chips and AI models get a type check too (issue 16) -----------------------------------------
+
+# What Wikidata's search does to product names: a firm's item carries the product line among its
+# aliases, so searching the chip's Korean name finds the firm. The fixture says so with one alias on
+# the (fictional) Cambricon item, adds a (fictional) item of the right kind for the chip, and lets
+# the model's Korean alias find the firm DeepSeek (a verified QID).
+PRODUCTS = """
+@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix wdt: <http://www.wikidata.org/prop/direct/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <http://schema.org/> .
+wd:Q990000003 skos:altLabel "캠브리콘 MLU370"@ko .
+wd:Q990000010 rdfs:label "AI accelerator (fixture class)"@en ;
+    schema:description "fixture placeholder class, not a real item"@en .
+wd:Q990000009 rdfs:label "Cambricon MLU370"@en ; schema:description "fixture decoy: a plausible AI accelerator"@en ;
+    wdt:P31 wd:Q990000010 .
+"""
+CHIPS = REFERENCE + """
+e:cambricon-mlu370 a cg:Chip ; rdfs:label "MLU370"@ko, "Cambricon MLU370"@en ; skos:altLabel "캠브리콘 MLU370"@ko .
+e:cambricon cg:develops e:cambricon-mlu370 .
+e:deepseek a cg:Firm ; rdfs:label "딥시크"@ko, "DeepSeek"@en ; owl:sameAs wd:Q131577453 ; cg:headquarteredIn e:china .
+e:deepseek-v3 a cg:AIModel ; rdfs:label "DeepSeek-V3"@en, "딥시크-V3"@ko ; skos:altLabel "딥시크"@ko .
+e:deepseek cg:develops e:deepseek-v3 .
+"""
+
+
+@pytest.fixture(scope="module")
+def product_wikidata(tmp_path_factory):
+    """The Wikidata stand-ins over the shared fixture plus PRODUCTS, on their own 127.0.0.1 ports."""
+    data = tmp_path_factory.mktemp("products") / "items.ttl"
+    data.write_text((FIXTURE / "items.ttl").read_text(encoding="utf-8") + PRODUCTS, encoding="utf-8")
+    endpoint, api = servers.SparqlEndpoint(data), servers.SearchApi(data)
+    yield endpoint, api
+    endpoint.stop()
+    api.stop()
+
+
+def test_chips_and_models_are_never_given_a_firm(product_wikidata, tmp_path):
+    endpoint, api = product_wikidata
+    hits = api.search("캠브리콘 MLU370", "ko", 7)["search"]
+    assert [h["id"] for h in hits] == ["Q990000003"]  # the search does offer the firm for the chip
+    assert "Q131577453" in {h["id"] for h in api.search("딥시크", "ko", 7)["search"]}  # and the firm for the model
+    store = small_store(CHIPS)
+    client = WikidataClient(api=api.url, endpoint=endpoint.url, cache_dir=tmp_path / "cache")
+    report = link(store, client, tmp_path / "decisions.tsv")
+    client.close()
+    found = {key: [c.qid for c in cs] for key, cs in by_entity(store).items()}
+    assert "Q990000003" in found["cambricon"]  # the firm keeps its candidate ...
+    assert found["cambricon-mlu370"] == ["Q990000009"]  # ... the chip keeps only the accelerator
+    assert "deepseek-v3" not in found  # a business (DeepSeek) is no AI model
+    assert found["nvidia-h20"] == ["Q990000007"]  # an item without P31 is not ruled out
+    close = {(q.subject.value[len(E):], q.object.value[len(WD):])
+             for q in store.match(None, ox.NamedNode(CLOSE_MATCH), None, ox.NamedNode(LINKS_GRAPH))}
+    assert ("cambricon-mlu370", "Q990000003") not in close and ("deepseek-v3", "Q131577453") not in close
+    assert report.dropped_by_type >= 3  # the Nvidia person, the firm for the chip, the firm for the model
+
+
+def test_the_chip_type_check_reads_its_classes_from_the_rules_file(tmp_path):
+    from kg.link import link_rules, load_rules
+    from kg.link.scoring import EntityInfo, Hit, score
+
+    for type_name in ("Chip", "AIModel"):
+        assert link_rules().types[type_name].exclude == {"Q4830453", "Q43229", "Q5", "Q327333"}
+    chip = EntityInfo(E + "cambricon-mlu370", "Chip")
+    hit = Hit("Q990000003")
+    rules = load_rules()
+    hit.add(text="캠브리콘 MLU370", language="ko", kind="alias", exact=True, where="alias", rules=rules)
+    business = {"p31": {"Q4830453"}, "class": {"Q4830453", "Q43229"}}
+    assert score(chip, hit, business, rules) == (None, "wrong type for Chip")
+    without = load_rules(_rules_copy(tmp_path, "  Chip:    {exclude: [business, organization, human, government agency]}\n", ""))
+    assert score(chip, hit, business, without)[0] == 0.4  # no rule for chips: the name alone counts

@@ -9,7 +9,8 @@ For each entity without an identity link:
 
 1. search `wbsearchentities` with its Korean and English labels and a few aliases;
 2. check every hit with one SPARQL query per batch: is it an instance (P31/P279*) of the class
-   its type demands (a firm a business, a regulator a government agency, …), and is its country
+   its type demands (a firm a business, a regulator a government agency, …; a chip or an AI model
+   anything but a business, organisation, person or agency: its maker is no candidate), and is its country
    (P17, or P17 of the P159 headquarters) the country our graph gives the entity?
 3. score it (`kg.link.scoring`): name evidence + type + country, with the classes and weights of
    `ontology/links/wikidata.yaml` (`kg.link.rules`); low scores are dropped, the best few kept.
