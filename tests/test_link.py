@@ -15,11 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg.errors import KgError
-from kg.link.reconcile import link
-from kg.link.decisions import read_decisions
-from kg.link.graph import CLOSE_MATCH, LINKS_GRAPH, SAME_AS, read_candidates
-from kg.link.http import LinkError, WikidataClient
-from kg.link.review import apply_decisions, decide
+from kg.link import (CLOSE_MATCH, LINKS_GRAPH, SAME_AS, LinkError, WikidataClient, apply_decisions, decide, link,
+                     read_candidates, read_decisions)
 from kg.namespaces import REFERENCE_GRAPH
 from kg.rdf.store import KnowledgeStore
 from tests.conftest import WIKIDATA_SERVERS
@@ -53,7 +50,7 @@ e:nowhere a cg:Firm ; rdfs:label "없는회사"@ko, "Nowhere Corp"@en .
 
 def small_store(text: str = REFERENCE) -> KnowledgeStore:
     store = KnowledgeStore(None)
-    store.store.load(text.encode("utf-8"), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(REFERENCE_GRAPH))
+    store.load(text.encode("utf-8"), ox.RdfFormat.TURTLE, graph=ox.NamedNode(REFERENCE_GRAPH))
     return store
 
 
@@ -156,7 +153,7 @@ def test_offline_gives_one_clear_sentence(tmp_path):
 
 def _same_as(store):
     return {(q.subject.value[len(E):], q.object.value[len(WD):])
-            for q in store.store.quads_for_pattern(None, ox.NamedNode(SAME_AS), None, ox.NamedNode(LINKS_GRAPH))}
+            for q in store.match(None, ox.NamedNode(SAME_AS), None, ox.NamedNode(LINKS_GRAPH))}
 
 
 def test_accepting_and_rejecting_survive_a_rebuild(client, tmp_path):
@@ -187,9 +184,9 @@ def test_accepting_and_rejecting_survive_a_rebuild(client, tmp_path):
 def test_the_links_graph_keeps_score_method_and_time_apart_from_facts(client, tmp_path):
     store = small_store()
     link(store, client, tmp_path / "decisions.tsv", now="2026-11-22T17:00:00Z")
-    graphs = {q.graph_name.value for q in store.store.quads_for_pattern(None, ox.NamedNode(CLOSE_MATCH), None)}
+    graphs = {q.graph_name.value for q in store.match(None, ox.NamedNode(CLOSE_MATCH), None)}
     assert graphs == {LINKS_GRAPH}
-    rows = list(store.store.query("""
+    rows = list(store.query("""
         PREFIX owl: <http://www.w3.org/2002/07/owl#>
         SELECT ?score ?just ?time ?method WHERE { GRAPH <%s> {
           ?m a owl:Axiom ; owl:annotatedSource <%snvidia> ; owl:annotatedTarget <%sQ182477> ;
@@ -204,7 +201,7 @@ def test_the_links_graph_keeps_score_method_and_time_apart_from_facts(client, tm
     assert row["time"].value == "2026-11-22T17:00:00Z"
     assert row["method"].value.startswith("wbsearchentities: ")
     # nothing is typed rdf:Statement, so the extracted-relation shapes do not apply
-    assert not list(store.store.quads_for_pattern(None, None, ox.NamedNode(
+    assert not list(store.match(None, None, ox.NamedNode(
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement"), ox.NamedNode(LINKS_GRAPH)))
 
 
@@ -236,3 +233,143 @@ def test_fixture_uses_only_verified_qids_or_marked_fictional_ones():
     for qid in subjects - verified - classes:
         assert re.fullmatch(r"Q99000(00|01)\d\d", qid), f"{qid} is neither verified nor in the fictional range"
         assert re.search(rf"wd:{qid} [^.]*fixture (decoy|placeholder)", text), f"{qid} is not marked as fictional"
+
+
+# --- the rules file (ontology/links/wikidata.yaml) ------------------------------------------------
+
+RULES = Path(__file__).parents[1] / "ontology" / "links" / "wikidata.yaml"
+
+
+def _rules_copy(tmp_path, old: str, new: str) -> Path:
+    text = RULES.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "wikidata.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("  exact alias: 0.4", "  exact alais: 0.4", r"wikidata\.yaml: unknown key 'exact alais' in 'scores'"),
+    ("accept lead: 0.2\n", "", r"wikidata\.yaml: 'wikidata\.yaml' has no key 'accept lead'"),
+    ("  prefix: 0.2", "  prefix: lots", r"'scores: prefix' must be a number, not 'lots'"),
+    ("{confirm: [government agency]", "{confirm: [agency]", r"'types: Regulator: confirm' must list names of 'classes'"),
+    ("  Person:", "  Persn:", r"'types': 'Persn' is not a Chipgraph entity type"),
+    ("  human: Q5", "  human: human", r"'classes': 'human' must be a Wikidata id"),
+])
+def test_a_bad_rules_file_is_one_sentence_naming_file_and_key(tmp_path, old, new, message):
+    from kg.errors import DataFileError
+    from kg.link import load_rules
+
+    with pytest.raises(DataFileError, match=message):
+        load_rules(_rules_copy(tmp_path, old, new))
+
+
+def test_rules_are_read_once_and_cannot_be_changed():
+    import dataclasses
+
+    from kg.link import link_rules
+
+    rules = link_rules()
+    assert link_rules() is rules
+    with pytest.raises(TypeError):
+        rules.scores["exact label"] = 1.0
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rules.keep = 10
+    assert rules.classes == sorted({"Q4830453", "Q327333", "Q43229", "Q6256", "Q5"})
+
+
+def test_scores_follow_the_weights_of_the_rules_file(tmp_path):
+    from kg.link import load_rules
+    from kg.link.scoring import EntityInfo, Hit, score
+
+    info = EntityInfo(E + "nvidia", "Firm", countries={"Q30"})
+    shipped = load_rules()
+    lenient = load_rules(_rules_copy(tmp_path, "  country differs: -0.3", "  country differs: 0.0"))
+    facts = {"p31": {"Q4830453"}, "class": {"Q4830453"}, "country": {"Q183"}}
+    values = []
+    for rules in (shipped, lenient):
+        hit = Hit("Q990000002")
+        hit.add(text="Nvidia", language="en", kind="label", exact=True, where="label", rules=rules)
+        values.append(score(info, hit, facts, rules)[0])
+    assert values == [0.5, 0.8]  # 0.5 name + 0.3 business, with and without the country penalty
+
+
+def test_the_rdf_stage_never_imports_the_link_stage():
+    """export and validate sit below kg.link in the pipeline: nothing in kg/rdf names it."""
+    rdf = Path(__file__).parents[1] / "kg" / "rdf"
+    for module in rdf.glob("*.py"):
+        assert not re.search(r"^\s*(from|import) kg\.link", module.read_text(encoding="utf-8"), re.MULTILINE), module
+
+
+# --- chips and AI models get a type check too (issue 16) -----------------------------------------
+
+# What Wikidata's search does to product names: a firm's item carries the product line among its
+# aliases, so searching the chip's Korean name finds the firm. The fixture says so with one alias on
+# the (fictional) Cambricon item, adds a (fictional) item of the right kind for the chip, and lets
+# the model's Korean alias find the firm DeepSeek (a verified QID).
+PRODUCTS = """
+@prefix wd: <http://www.wikidata.org/entity/> .
+@prefix wdt: <http://www.wikidata.org/prop/direct/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix schema: <http://schema.org/> .
+wd:Q990000003 skos:altLabel "캠브리콘 MLU370"@ko .
+wd:Q990000010 rdfs:label "AI accelerator (fixture class)"@en ;
+    schema:description "fixture placeholder class, not a real item"@en .
+wd:Q990000009 rdfs:label "Cambricon MLU370"@en ; schema:description "fixture decoy: a plausible AI accelerator"@en ;
+    wdt:P31 wd:Q990000010 .
+"""
+CHIPS = REFERENCE + """
+e:cambricon-mlu370 a cg:Chip ; rdfs:label "MLU370"@ko, "Cambricon MLU370"@en ; skos:altLabel "캠브리콘 MLU370"@ko .
+e:cambricon cg:develops e:cambricon-mlu370 .
+e:deepseek a cg:Firm ; rdfs:label "딥시크"@ko, "DeepSeek"@en ; owl:sameAs wd:Q131577453 ; cg:headquarteredIn e:china .
+e:deepseek-v3 a cg:AIModel ; rdfs:label "DeepSeek-V3"@en, "딥시크-V3"@ko ; skos:altLabel "딥시크"@ko .
+e:deepseek cg:develops e:deepseek-v3 .
+"""
+
+
+@pytest.fixture(scope="module")
+def product_wikidata(tmp_path_factory):
+    """The Wikidata stand-ins over the shared fixture plus PRODUCTS, on their own 127.0.0.1 ports."""
+    data = tmp_path_factory.mktemp("products") / "items.ttl"
+    data.write_text((FIXTURE / "items.ttl").read_text(encoding="utf-8") + PRODUCTS, encoding="utf-8")
+    endpoint, api = servers.SparqlEndpoint(data), servers.SearchApi(data)
+    yield endpoint, api
+    endpoint.stop()
+    api.stop()
+
+
+def test_chips_and_models_are_never_given_a_firm(product_wikidata, tmp_path):
+    endpoint, api = product_wikidata
+    hits = api.search("캠브리콘 MLU370", "ko", 7)["search"]
+    assert [h["id"] for h in hits] == ["Q990000003"]  # the search does offer the firm for the chip
+    assert "Q131577453" in {h["id"] for h in api.search("딥시크", "ko", 7)["search"]}  # and the firm for the model
+    store = small_store(CHIPS)
+    client = WikidataClient(api=api.url, endpoint=endpoint.url, cache_dir=tmp_path / "cache")
+    report = link(store, client, tmp_path / "decisions.tsv")
+    client.close()
+    found = {key: [c.qid for c in cs] for key, cs in by_entity(store).items()}
+    assert "Q990000003" in found["cambricon"]  # the firm keeps its candidate ...
+    assert found["cambricon-mlu370"] == ["Q990000009"]  # ... the chip keeps only the accelerator
+    assert "deepseek-v3" not in found  # a business (DeepSeek) is no AI model
+    assert found["nvidia-h20"] == ["Q990000007"]  # an item without P31 is not ruled out
+    close = {(q.subject.value[len(E):], q.object.value[len(WD):])
+             for q in store.match(None, ox.NamedNode(CLOSE_MATCH), None, ox.NamedNode(LINKS_GRAPH))}
+    assert ("cambricon-mlu370", "Q990000003") not in close and ("deepseek-v3", "Q131577453") not in close
+    assert report.dropped_by_type >= 3  # the Nvidia person, the firm for the chip, the firm for the model
+
+
+def test_the_chip_type_check_reads_its_classes_from_the_rules_file(tmp_path):
+    from kg.link import link_rules, load_rules
+    from kg.link.scoring import EntityInfo, Hit, score
+
+    for type_name in ("Chip", "AIModel"):
+        assert link_rules().types[type_name].exclude == {"Q4830453", "Q43229", "Q5", "Q327333"}
+    chip = EntityInfo(E + "cambricon-mlu370", "Chip")
+    hit = Hit("Q990000003")
+    rules = load_rules()
+    hit.add(text="캠브리콘 MLU370", language="ko", kind="alias", exact=True, where="alias", rules=rules)
+    business = {"p31": {"Q4830453"}, "class": {"Q4830453", "Q43229"}}
+    assert score(chip, hit, business, rules) == (None, "wrong type for Chip")
+    without = load_rules(_rules_copy(tmp_path, "  Chip:    {exclude: [business, organization, human, government agency]}\n", ""))
+    assert score(chip, hit, business, without)[0] == 0.4  # no rule for chips: the name alone counts

@@ -16,10 +16,7 @@ from typer.testing import CliRunner
 
 from kg.cli.link import import_external as import_command
 from kg.cli.link import link_app
-from kg.rdf.export import linkset
-from kg.link.external import import_external, import_query
-from kg.link.graph import EXTERNAL_GRAPH
-from kg.link.http import WikidataClient
+from kg.link import EXTERNAL_GRAPH, WikidataClient, import_external, import_query, linkset
 from kg.namespaces import REFERENCE_GRAPH
 from kg.query import load_saved_queries, run_query, term_to_text
 from kg.rdf.store import KnowledgeStore
@@ -58,8 +55,8 @@ ARTICLE = "https://w3id.org/chipgraph/id/article/test_0001"
 
 def make_store(path: Path) -> KnowledgeStore:
     knowledge = KnowledgeStore(path)
-    knowledge.store.load(DATA.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(REFERENCE_GRAPH))
-    knowledge.store.load(ACTIONS.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ARTICLE))
+    knowledge.load(DATA.encode(), ox.RdfFormat.TURTLE, graph=ox.NamedNode(REFERENCE_GRAPH))
+    knowledge.load(ACTIONS.encode(), ox.RdfFormat.TURTLE, graph=ox.NamedNode(ARTICLE))
     return knowledge
 
 
@@ -77,7 +74,7 @@ def test_federated_firms_query_binds_the_endpoint_as_an_iri(wikidata, store):
     query = load_saved_queries()["federated-export-control-firms"]
     assert query.parameter("endpoint").type == "iri"
     assert query.parameter("endpoint").default == "https://query.wikidata.org/sparql"
-    found = rows(run_query(store.store, query, {"endpoint": endpoint.url}))
+    found = rows(run_query(store, query, {"endpoint": endpoint.url}))
     table = {(r["firmLabel"], r["countryLabel"], r["exchangeLabel"], r["ticker"], r["parentLabel"]) for r in found}
     assert ("엔비디아@ko", "United States@en", "Nasdaq@en", "NVDA", "") in table  # maker of the controlled H20
     assert ("SMIC@ko", "China@en", "Hong Kong Stock Exchange@en", "0981", "") in table
@@ -91,12 +88,12 @@ def test_a_hostile_endpoint_value_is_only_ever_an_iri(store):
 
     query = load_saved_queries()["federated-export-control-firms"]
     with pytest.raises(QueryError, match="is not an IRI"):
-        run_query(store.store, query, {"endpoint": "http://x/> } ; DROP ALL ; #"})
+        run_query(store, query, {"endpoint": "http://x/> } ; DROP ALL ; #"})
 
 
 def test_chip_maker_descriptions(wikidata, store):
     endpoint, _ = wikidata
-    found = rows(run_query(store.store, load_saved_queries()["federated-chip-maker-descriptions"],
+    found = rows(run_query(store, load_saved_queries()["federated-chip-maker-descriptions"],
                            {"endpoint": endpoint.url}))
     assert {(r["makerLabel"], r["description"]) for r in found} == {
         ("엔비디아@ko", "American multinational technology company@en"), ("캠브리콘@ko", "")}
@@ -110,14 +107,14 @@ def test_import_external_then_the_offline_query_gives_the_same_answer(wikidata, 
     again = import_external(store, client)  # re-running refreshes (replaces) the graph
     assert again == (items, triples)
     client.close()
-    offline = rows(run_query(store.store, load_saved_queries()["external-export-control-firms"]))
-    live = rows(run_query(store.store, load_saved_queries()["federated-export-control-firms"],
+    offline = rows(run_query(store, load_saved_queries()["external-export-control-firms"]))
+    live = rows(run_query(store, load_saved_queries()["federated-export-control-firms"],
                           {"endpoint": endpoint.url}))
     key = ("firmLabel", "countryLabel", "exchangeLabel", "ticker", "parentLabel")
     assert {tuple(r[k] for k in key) for r in offline} == {tuple(r[k] for k in key) for r in live}
     assert any(r["description"] == "American multinational technology company@en" for r in offline)
     graph = ox.NamedNode(EXTERNAL_GRAPH)
-    assert list(store.store.quads_for_pattern(graph, ox.NamedNode("http://purl.org/dc/terms/source"),
+    assert list(store.match(graph, ox.NamedNode("http://purl.org/dc/terms/source"),
                                               ox.NamedNode(endpoint.url), graph))
 
 
@@ -176,23 +173,23 @@ def test_cli_link_review_and_import(wikidata, tmp_path):
 
 def test_entity_external_marks_links_and_cached_facts(wikidata, store, tmp_path):
     endpoint, api = wikidata
-    from kg.link.reconcile import link
+    from kg.link import link
 
     client = WikidataClient(api=api.url, endpoint=endpoint.url, cache_dir=tmp_path / "cache")
     link(store, client, tmp_path / "decisions.tsv")
     import_external(store, client)
     client.close()
     query = load_saved_queries()["external-entity"]
-    smic = rows(run_query(store.store, query, {"entity": "SMIC"}))
+    smic = rows(run_query(store, query, {"entity": "SMIC"}))
     facts = {(r["link"], r["property"], r["valueLabel"] or r["value"]) for r in smic}
     assert ("verified", "http://www.wikidata.org/prop/direct/P249", "688981") in facts
     assert ("verified", "http://www.wikidata.org/prop/direct/P414", "Shanghai Stock Exchange@en") in facts
     assert all(r["graph"] == "cgg:reference" for r in smic)
-    cambricon = rows(run_query(store.store, query, {"entity": "캠브리콘"}))
+    cambricon = rows(run_query(store, query, {"entity": "캠브리콘"}))
     assert {(r["link"], r["item"], r["property"]) for r in cambricon} == {
         ("candidate", "wd:Q990000003", ""), ("candidate", "wd:Q990000004", "")}
     assert cambricon[0]["item"] == "wd:Q990000003"  # best first
-    assert rows(run_query(store.store, query, {"entity": "e:united-states"}))[0]["link"] == "verified"
+    assert rows(run_query(store, query, {"entity": "e:united-states"}))[0]["link"] == "verified"
 
 
 def test_entity_page_shows_the_wikidata_link_and_imported_facts_as_external(wikidata, tmp_path):
@@ -214,3 +211,15 @@ def test_entity_page_shows_the_wikidata_link_and_imported_facts_as_external(wiki
     assert "From Wikidata" in page and "verified identity" in external
     assert "Q182477" in external and "Nasdaq" in external
     assert 'id="external"' not in plain  # no Wikidata item, nothing external to show
+
+
+def test_validate_counts_accepted_qids_as_verified(tmp_path):
+    from kg.rdf.validate import validate
+
+    knowledge = KnowledgeStore(None)
+    knowledge.load(b"<https://w3id.org/chipgraph/id/entity/cambricon> <http://www.w3.org/2002/07/owl#sameAs> "
+                   b"<http://www.wikidata.org/entity/Q990000003> .", ox.RdfFormat.N_TRIPLES,
+                   graph=ox.NamedNode("https://w3id.org/chipgraph/graph/links"))
+    unverified = [f for f in validate(knowledge).findings if f.check == "wikidata"]
+    assert [f.focus for f in unverified] == ["https://w3id.org/chipgraph/id/entity/cambricon"]
+    assert not [f for f in validate(knowledge, accepted={"Q990000003"}).findings if f.check == "wikidata"]

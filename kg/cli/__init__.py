@@ -193,8 +193,8 @@ def export(
     store: StoreOption = None,
 ) -> None:
     """Export the graph (deterministic: same store, same bytes)."""
+    from kg.link import linkset as void_linkset
     from kg.rdf.export import export as run_export
-    from kg.rdf.export import linkset as void_linkset
     from kg.rdf.store import KnowledgeStore
 
     knowledge = KnowledgeStore(_store_path(store), read_only=True)
@@ -229,10 +229,11 @@ def stats(store: StoreOption = None) -> None:
 @friendly
 def validate(store: StoreOption = None) -> None:
     """Check the graph against the SHACL shapes, invariant queries and verified QIDs."""
+    from kg.link import accepted_qids
     from kg.rdf.store import KnowledgeStore
     from kg.rdf.validate import validate as run_validate
 
-    report = run_validate(KnowledgeStore(_store_path(store), read_only=True))
+    report = run_validate(KnowledgeStore(_store_path(store), read_only=True), accepted=accepted_qids())
     for finding in report.findings:
         out.print(f"[red]✗[/red] {finding.check}: {finding.focus} — {finding.message}", highlight=False)
     if report.conforms:

@@ -37,14 +37,14 @@ DecisionsOption = Annotated[Optional[Path], typer.Option(
 
 
 def _client(endpoint: str | None, api: str | None, cache: Path | None):
-    from kg.link.http import WikidataClient
+    from kg.link import WikidataClient
 
     kwargs = {k: v for k, v in (("endpoint", endpoint), ("api", api), ("cache_dir", cache)) if v is not None}
     return WikidataClient(**kwargs)
 
 
 def _decisions(path: Path | None) -> Path:
-    from kg.link.decisions import default_decisions_path
+    from kg.link import default_decisions_path
 
     return path or default_decisions_path()
 
@@ -65,7 +65,7 @@ def link(
     """Search Wikidata for entities without an identity link and write scored candidates."""
     if ctx.invoked_subcommand is not None:
         return
-    from kg.link.reconcile import link as run_link
+    from kg.link import link as run_link
     from kg.rdf.store import KnowledgeStore
 
     knowledge = KnowledgeStore(store or default_store())
@@ -87,7 +87,7 @@ def review(
     by: Annotated[str, typer.Option(help="Who decides (kept in the decisions file)")] = "reviewer",
 ) -> None:
     """List candidate links, or accept/reject them (kept in the versioned decisions file)."""
-    from kg.link.review import decide, pending
+    from kg.link import decide, pending
     from kg.query import shorten_iri
     from kg.rdf.store import KnowledgeStore
 
@@ -114,7 +114,7 @@ def import_external(
     cache: CacheOption = None,
 ) -> None:
     """Fetch facts about linked entities from Wikidata into a cache graph, for offline queries."""
-    from kg.link.external import import_external as run_import
+    from kg.link import import_external as run_import
     from kg.rdf.store import KnowledgeStore
 
     knowledge = KnowledgeStore(store or default_store())

@@ -15,17 +15,16 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg.errors import DataFileError
-from kg.namespaces import ENTITY_BASE, WD_NS as WD
+from kg.link.qids import parse_qid
+from kg.namespaces import ENTITY_BASE
 from kg.resources import ontology_dir
 
 COLUMNS = ("entity", "qid", "decision", "score", "label", "date", "by")
 DECISIONS_ENV = "CHIPGRAPH_LINK_DECISIONS"
-_QID = re.compile(r"^Q[1-9][0-9]*$")
 
 
 @dataclass(frozen=True)
@@ -46,17 +45,6 @@ class Decision:
 def default_decisions_path() -> Path:
     """`$CHIPGRAPH_LINK_DECISIONS`, else `ontology/links/decisions.tsv` of the checkout."""
     return Path(os.environ.get(DECISIONS_ENV) or ontology_dir() / "links" / "decisions.tsv")
-
-
-def parse_qid(text: str) -> str:
-    """`Q182477` from `Q182477`, `wd:Q182477` or the item IRI; DataFileError otherwise."""
-    value = text.strip()
-    for prefix in (WD, "https://www.wikidata.org/wiki/", "wd:"):
-        if value.startswith(prefix):
-            value = value[len(prefix):]
-    if not _QID.match(value):
-        raise DataFileError(f"{text!r} is not a Wikidata item id", hint="write it as Q182477 or wd:Q182477")
-    return value
 
 
 def entity_key(iri: str) -> str:

@@ -24,6 +24,7 @@ an *extracted* relation (evidence, article), which a mapping does not have.
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,22 +32,23 @@ from decimal import Decimal
 import pyoxigraph as ox
 
 from kg.link.decisions import Decision
-from kg.namespaces import ENTITY_BASE, GRAPH_BASE, ID_BASE, LINKS_GRAPH, OWL_NS as OWL, WD_NS as WD
+from kg.namespaces import (ENTITY_BASE, GRAPH_BASE, ID_BASE, LINKS_GRAPH, OWL_NS as OWL, PREFIXES, RDF_NS,
+                           RDFS_NS, SKOS_NS, WD_NS as WD, XSD_NS as XSD)
 from kg.rdf.store import KnowledgeStore
+from kg.sparql import sparql
 
 EXTERNAL_GRAPH = GRAPH_BASE + "external/wikidata"
 MAPPING_BASE = ID_BASE + "mapping/"
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+RDF_TYPE = RDF_NS + "type"
+RDFS_LABEL = RDFS_NS + "label"
+RDFS_COMMENT = RDFS_NS + "comment"
 SAME_AS = OWL + "sameAs"
-CLOSE_MATCH = "http://www.w3.org/2004/02/skos/core#closeMatch"
+CLOSE_MATCH = SKOS_NS + "closeMatch"
 SSSOM = "https://w3id.org/sssom/"
 SEMAPV = "https://w3id.org/semapv/vocab/"
-DCTERMS = "http://purl.org/dc/terms/"
-PROV = "http://www.w3.org/ns/prov#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS = PREFIXES["dcterms"]
+PROV = PREFIXES["prov"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,11 @@ class Candidate:
     @property
     def item(self) -> str:
         return WD + self.qid
+
+
+def utc_now() -> str:
+    """The time a link is written, as xsd:dateTime in UTC to the second."""
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -129,23 +136,10 @@ def write_links(store: KnowledgeStore, candidates: list[Candidate], decisions: d
     return identities, written
 
 
-_READ = """
-SELECT ?entity ?qid ?score ?method ?label ?comment WHERE {
-  GRAPH <%s> {
-    ?m owl:annotatedSource ?entity ; owl:annotatedProperty skos:closeMatch ; owl:annotatedTarget ?item ;
-       <%sconfidence> ?score ; dcterms:description ?method .
-    OPTIONAL { ?m rdfs:label ?label } OPTIONAL { ?m rdfs:comment ?comment }
-  }
-  BIND(STRAFTER(STR(?item), "%s") AS ?qid)
-} ORDER BY ?entity DESC(?score) ?qid
-""" % (LINKS_GRAPH, SSSOM, WD)
-
 
 def read_candidates(store: KnowledgeStore) -> list[Candidate]:
     """The candidate (closeMatch) links now in the store, best first per entity."""
-    from kg.namespaces import PREFIXES
-
-    rows = store.store.query(_READ, prefixes=PREFIXES)
+    rows = store.query(sparql("link-candidates"))
     return [Candidate(entity=r["entity"].value, qid=r["qid"].value, score=float(r["score"].value),
                       method=r["method"].value, label=r["label"].value if r["label"] else "",
                       description=r["comment"].value if r["comment"] else "") for r in rows]

@@ -12,11 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.errors import KgError
+from kg.link.decisions import Decision, entity_key, read_decisions, record_decisions
+from kg.link.graph import Candidate, read_candidates, utc_now, write_links
+from kg.link.qids import parse_qid
 from kg.link.reconcile import known_same_as
-from kg.link.decisions import Decision, entity_key, parse_qid, read_decisions, record_decisions
-from kg.link.graph import Candidate, read_candidates, write_links
 from kg.query import resolve_entity
 from kg.rdf.store import KnowledgeStore
+from kg.sparql import sparql
 
 
 def pending(store: KnowledgeStore) -> list[Candidate]:
@@ -26,16 +29,13 @@ def pending(store: KnowledgeStore) -> list[Candidate]:
 
 def _pair(store: KnowledgeStore, text: str) -> tuple[str, str]:
     """`ENTITY=QID` (entity as key, label or IRI) → (entity IRI, QID)."""
-    from kg.errors import KgError
-
     entity, sep, qid = text.rpartition("=")
     if not sep or not entity.strip():
         raise KgError(f"{text!r} is not ENTITY=QID", hint="for example cambricon=Q990000003 or 캠브리콘=Q990000003")
     name = entity.strip()
-    iri = resolve_entity(store.store, "e:" + name if name.isascii() and "/" not in name and ":" not in name
+    iri = resolve_entity(store, "e:" + name if name.isascii() and "/" not in name and ":" not in name
                          and name == name.lower() and " " not in name else name).value
-    if not store.store.query("ASK { ?e ?p ?o }", use_default_graph_as_union=True,
-                             substitutions={ox.Variable("e"): ox.NamedNode(iri)}):
+    if not store.query(sparql("link-entity-exists"), bindings={"e": ox.NamedNode(iri)}):
         raise KgError(f"no entity {name!r} in the store", hint="give an entity key, label or IRI from `kg link review`")
     return iri, parse_qid(qid)
 
@@ -58,6 +58,6 @@ def decide(store: KnowledgeStore, decisions_path: Path, *, accept: list[str] = (
 
 def apply_decisions(store: KnowledgeStore, decisions_path: Path, *, candidates: list[Candidate] | None = None) -> None:
     """Rewrite the links graph from the stored candidates and the decisions file (no network)."""
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    now = utc_now()
     write_links(store, read_candidates(store) if candidates is None else candidates,
                 read_decisions(decisions_path), now, known_same_as(store))

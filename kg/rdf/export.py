@@ -51,7 +51,7 @@ def export(store: KnowledgeStore, fmt: str | Format = Format.TURTLE, graphs: Ite
         triples = [Quad(q.subject, q.predicate, q.object, DefaultGraph()) for q in quads]
         return _sorted_lines(serialize(triples, format=RdfFormat.N_TRIPLES))
     if fmt == "turtle":
-        return _rdflib_graph(quads).serialize(format="turtle", encoding="utf-8")
+        return rdflib_graph(quads).serialize(format="turtle", encoding="utf-8")
     if fmt == "trig":
         return _trig(quads)
     return _jsonld(quads)
@@ -70,10 +70,10 @@ def _trig(quads: list[Quad]) -> bytes:
     All graphs share one namespace manager, so a prefix rdflib has to invent for one graph
     means the same namespace in every graph and is declared once at the top.
     """
-    shared = _rdflib_graph([])
+    shared = rdflib_graph([])
     bodies = []
     for name, members in sorted(_by_graph(quads).items()):
-        graph = _rdflib_graph(members)
+        graph = rdflib_graph(members)
         graph.namespace_manager = shared.namespace_manager
         lines = [line for line in graph.serialize(format="turtle").splitlines() if not line.startswith("@prefix")]
         inner = "\n".join(("    " + line) if line else "" for line in lines).strip("\n")
@@ -134,16 +134,12 @@ def _term(term):
     return Literal(term.value, datatype=URIRef(term.datatype.value))
 
 
-def _rdflib_graph(quads: list[Quad]) -> Graph:
+def rdflib_graph(quads: list[Quad]) -> Graph:
+    """The quads' triples as an rdflib Graph with the prefix table bound (graph names dropped):
+    what the Turtle writer serialises and what SHACL validation reads."""
     graph = Graph(bind_namespaces="none")
     _bind(graph)
     for q in quads:
         graph.add((_term(q.subject), _term(q.predicate), _term(q.object)))
     return graph
 
-
-def linkset(store: KnowledgeStore) -> bytes:
-    """A VoID linkset (Turtle) of every owl:sameAs to Wikidata, with counts (`kg export --linkset`)."""
-    from kg.link.external import linkset as _linkset
-
-    return _linkset(store)

@@ -3,12 +3,14 @@
 Three kinds of check, all read from `ontology/`: the SHACL shapes (`shapes.ttl`, run by pyshacl
 on the union of all graphs with the ontology, no inference), `checks/*-violation.rq` queries
 that must return no rows (invariants SHACL core cannot state, as ODK does), and owl:sameAs
-links, which must name a QID of `wikidata-verified.tsv`.
+links, which must name a QID of `wikidata-verified.tsv` or one a reviewer accepted (the caller
+passes those in: the decisions file belongs to `kg.link`, which sits above this package).
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,12 +18,10 @@ from pyoxigraph import NamedNode
 from rdflib import Graph
 from rdflib.namespace import RDF, SH
 
-from kg.rdf.export import _rdflib_graph
-from kg.resources import ontology_dir
+from kg.namespaces import OWL_NS, WD_NS
+from kg.rdf.export import rdflib_graph
 from kg.rdf.store import KnowledgeStore
-
-_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
-_WD = "http://www.wikidata.org/entity/"
+from kg.resources import ontology_dir
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,18 @@ class ValidationReport:
         return not self.findings
 
 
-def validate(store: KnowledgeStore, folder: Path | None = None) -> ValidationReport:
-    """Run every check on the store; an empty findings list means the graph conforms."""
+def validate(store: KnowledgeStore, folder: Path | None = None, *,
+             accepted: Iterable[str] = ()) -> ValidationReport:
+    """Run every check on the store; an empty findings list means the graph conforms.
+
+    `accepted`: QIDs a reviewer accepted (`kg.link.accepted_qids()`), verified as the table's are.
+    """
     folder = folder or ontology_dir()
-    data = _rdflib_graph(store.quads())
+    data = rdflib_graph(store.quads())
     report = ValidationReport(triples=len(data))
     report.findings += _shacl(data, folder)
     report.findings += _violation_queries(store, folder / "checks")
-    report.findings += _unverified_links(store, folder / "wikidata-verified.tsv")
+    report.findings += _unverified_links(store, folder / "wikidata-verified.tsv", set(accepted))
     return report
 
 
@@ -71,22 +75,19 @@ def _shacl(data: Graph, folder: Path) -> list[Finding]:
 def _violation_queries(store: KnowledgeStore, folder: Path) -> list[Finding]:
     findings = []
     for path in sorted(folder.glob("*-violation.rq")):
-        rows = store.store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+        rows = store.query(path.read_text(encoding="utf-8"))
         for row in rows:
             values = [str(v.value) for v in row if v is not None]
             findings.append(Finding(path.stem, values[0] if values else "", " ".join(values)))
     return findings
 
 
-def _unverified_links(store: KnowledgeStore, table: Path) -> list[Finding]:
-    from kg.link.decisions import accepted_qids
-
+def _unverified_links(store: KnowledgeStore, table: Path, accepted: set[str]) -> list[Finding]:
     with table.open(encoding="utf-8") as handle:
-        verified = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")}
-    verified |= accepted_qids()  # identities a reviewer accepted (kg link review)
+        verified = {row["qid"] for row in csv.DictReader(handle, delimiter="\t")} | accepted
     findings = []
-    for quad in store.store.quads_for_pattern(None, NamedNode(_SAME_AS), None):
+    for quad in store.match(None, NamedNode(OWL_NS + "sameAs"), None):
         target = quad.object.value
-        if target.startswith(_WD) and target[len(_WD):] not in verified:
+        if target.startswith(WD_NS) and target[len(WD_NS):] not in verified:
             findings.append(Finding("wikidata", quad.subject.value, f"unverified Wikidata link {target}"))
     return findings
