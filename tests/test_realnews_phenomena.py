@@ -107,3 +107,31 @@ def test_a_yuan_range_is_a_minimum_and_a_maximum_in_yuan():
 def test_a_loss_inflicted_by_a_rule_is_no_result():
     assert not [a for a in facts("업계는 이 규제로 엔비디아가 입는 손실이 55억 달러에 이를 것으로 본다.").actions
                 if a.cls == "Revenue"]
+
+
+def test_a_new_official_is_found_by_name_body_and_title_and_named_again_by_surname():
+    text = ("행사에 참석한 케빈 브라이트먼 미국 상무부 차관보는 \"규정은 엄격하게 집행된다\"고 말했다. "
+            "브라이트먼 차관보는 이어 \"예외는 없다\"고 강조했다.")
+    extraction = facts(text)
+    people = [m for m in extraction.mentions if m.type == "Person"]
+    assert [m.surface for m in people] == ["케빈 브라이트먼", "브라이트먼"]
+    assert len({m.key for m in people}) == 1 and people[1].method == "anaphora"
+    assert len([a for a in extraction.actions if a.cls == "Statement"]) == 2
+
+
+def test_a_person_with_an_original_in_parentheses_is_found():
+    people = [m.surface for m in facts("위자오화(魏兆华) 중국 상무부 대변인이 21일 기자회견에서 말했다.").mentions
+              if m.type == "Person"]
+    assert people == ["위자오화"]
+
+
+def test_common_nouns_before_a_title_are_no_person():
+    for text in ("업계 관계자는 수출이 어렵다고 말했다.", "회사 대표는 수출이 어렵다고 말했다.",
+                 "신임 상무부 장관은 수출이 어렵다고 말했다."):
+        assert not [m for m in facts(text).mentions if m.type == "Person"], text
+
+
+def test_an_unknown_body_between_name_and_title_is_not_part_of_the_name():
+    people = [m.surface for m in facts("법원은 지난 1일 류창밍 징신테크 CEO를 이사직에서 정지시켰다.").mentions
+              if m.type == "Person"]
+    assert people == ["류창밍"]

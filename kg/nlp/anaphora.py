@@ -23,6 +23,7 @@ def resolve_people(sentence: Sentence, found: list[Mention], people: list[Mentio
         return found
     spec = settings()["anaphora"]
     tokens = sentence.tokens
+    found = [_as_named_before(m, people, gaz, spec) for m in found]
     taken = {i for m in found for i in range(m.first_token, m.last_token + 1)}
     added: list[Mention] = []
     for i, token in enumerate(tokens):
@@ -46,6 +47,18 @@ def resolve_people(sentence: Sentence, found: list[Mention], people: list[Mentio
         return found
     mentions = sorted(found + added, key=lambda m: m.start)
     return [with_cue(m, tokens, mentions) if m.method == "anaphora" else m for m in mentions]
+
+
+def _as_named_before(mention: Mention, people: list[Mention], gaz: Gazetteer, spec) -> Mention:
+    """액설로드 차관보 after 매슈 액설로드: a surname found as a new person is the person named before."""
+    if mention.method != "titled" or " " in mention.surface:
+        return mention
+    person = _by_surname(mention.surface, people, gaz)
+    if person is None:
+        return mention
+    return replace(person, start=mention.start, end=mention.end, surface=mention.surface, cue=mention.cue,
+                   first_token=mention.first_token, last_token=mention.last_token, method="anaphora",
+                   confidence=round(min(person.confidence, spec["surname_confidence"]), 3))
 
 
 def _text(sentence: Sentence, token) -> str:

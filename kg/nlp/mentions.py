@@ -17,6 +17,7 @@ from kg.lexicon import Gazetteer, gazetteer
 from kg.nlp.cues import with_cue
 from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
+from kg.nlp.people import titled_people
 from kg.nlp.names import (chip_codes, drop_family_before_model, merge_glosses, new_mentions, parenthesised, quoted,
                           sentence_cue_types, suffixed)
 from kg.text import fold_char
@@ -37,6 +38,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions += new_mentions(sentence, gaz, mentions, cue_types, (parenthesised,))
     mentions += _fuzzy_mentions(sentence, gaz, mentions)
     mentions += new_mentions(sentence, gaz, mentions, cue_types, (quoted, suffixed, chip_codes))
+    mentions += titled_people(sentence, gaz, mentions)
     mentions.sort(key=lambda m: m.start)
     mentions = merge_glosses(sentence, mentions)
     mentions = drop_family_before_model(sentence, mentions)
