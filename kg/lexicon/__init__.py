@@ -89,8 +89,9 @@ class Gazetteer:
         return self.country_of(led[0]) if led else None
 
     def developer_of(self, chip_key: str) -> str | None:
-        makers = sorted(self.inverse("develops", chip_key))
-        return makers[0] if makers else None
+        """The one firm that develops a chip; none for a class several makers develop (HBM)."""
+        makers = self.inverse("develops", chip_key)
+        return next(iter(makers)) if len(makers) == 1 else None
 
 
 def _key_of(node: URIRef, path: Path) -> str:
