@@ -1,9 +1,11 @@
 """Fit `ontology/lexicon/calibration.yaml`: raw extraction scores → calibrated confidence.
 
-Builds the seed and unseen gold sets with calibration switched off, matches every extracted
-action and relation against the gold annotations (kg.evaluate), fits an isotonic map of
-correctness on raw score per kind (Wilson lower bounds, see kg/calibration.py), writes the
-table and prints the calibration table of the result, per set.
+Builds the seed and unseen gold sets, and the development part of the real-news set where its
+local copies exist (tests/gold/REALNEWS.md), with calibration switched off, matches every
+extracted action and relation against the gold annotations (kg.evaluate), fits an isotonic map
+of correctness on raw score per kind (Wilson lower bounds, see kg/extract/calibration.py), writes
+the table and prints the calibration table of the result, per set. The held-out real articles
+are never fitted on: their table is printed apart, as the honest check.
 
     python bench/calibrate.py            # print what the fit would be
     python bench/calibrate.py --write    # and write ontology/lexicon/calibration.yaml
@@ -26,16 +28,35 @@ from kg.rdf.store import KnowledgeStore  # noqa: E402
 
 SETS = {"seeds": (ROOT / "seeds", ROOT / "tests/gold/seeds.jsonl"),
         "unseen": (ROOT / "tests/gold/unseen", ROOT / "tests/gold/unseen.jsonl")}
+FITTED = ("seeds", "unseen", "realnews-dev")
 TARGET = ROOT / "ontology/lexicon/calibration.yaml"
 HEADER = """# Raw extraction score → calibrated confidence, per kind of fact: [lowest raw score, confidence].
-# Fitted by `python bench/calibrate.py --write` on the seed and unseen gold sets (isotonic fit,
-# Wilson lower bound of each block's precision). Refit after changing the extraction rules.
+# Fitted by `python bench/calibrate.py --write` on the seed and unseen gold sets and the real-news
+# development set (isotonic fit, Wilson lower bound of each block's precision; the held-out real
+# articles are not fitted on). Refit after changing the extraction rules.
 """
 
 
-def outcomes(workdir: Path, *, calibrated: bool) -> dict[str, dict[str, list[tuple[float, bool]]]]:
+def realnews_sets(workdir: Path) -> dict[str, tuple[Path, Path]]:
+    """The real-news dev and heldout splits as (articles folder, gold file), where copies exist."""
+    from bench.realnews import GOLD, TEXTS, check_copies, read_table, split_gold, stage
+
+    rows, _ = check_copies(read_table(), TEXTS)
+    sets = {}
+    for split in ("dev", "heldout"):
+        chosen = [r for r in rows if r["split"] == split]
+        if chosen:
+            folder = workdir / f"realnews-{split}"
+            stage(chosen, TEXTS, folder)
+            sets[f"realnews-{split}"] = (folder, split_gold(GOLD, {r["id"] for r in chosen},
+                                                            workdir / f"realnews-{split}.jsonl"))
+    return sets
+
+
+def outcomes(workdir: Path, sets: dict[str, tuple[Path, Path]], *,
+             calibrated: bool) -> dict[str, dict[str, list[tuple[float, bool]]]]:
     found: dict[str, dict[str, list[tuple[float, bool]]]] = {}
-    for name, (articles, gold) in SETS.items():
+    for name, (articles, gold) in sets.items():
         store = KnowledgeStore(workdir / name)
         build([articles], store, min_confidence=0.0, force=True, calibrated=calibrated)
         report = evaluate(store, gold)
@@ -59,8 +80,10 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write ontology/lexicon/calibration.yaml")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        raw = outcomes(Path(tmp) / "raw", calibrated=False)
-        steps = {kind: calibration.fit([o for sets in raw.values() for o in sets.get(kind, [])])
+        sets = dict(SETS, **realnews_sets(Path(tmp) / "articles"))
+        raw = outcomes(Path(tmp) / "raw", sets, calibrated=False)
+        steps = {kind: calibration.fit([o for name, found in raw.items() if name in FITTED
+                                        for o in found.get(kind, [])])
                  for kind in ("action", "relation")}
         if args.write:
             body = "".join(f"{kind}:\n" + "".join(f"  - [{start}, {value}]\n" for start, value in rows)
@@ -69,12 +92,12 @@ def main() -> None:
             from kg.lexicon import lexicon
             lexicon.cache_clear()
             calibration._shipped.cache_clear()
-            calibrated = outcomes(Path(tmp) / "calibrated", calibrated=True)
+            calibrated = outcomes(Path(tmp) / "calibrated", sets, calibrated=True)
         else:
             calibrated = None
     for kind, rows in steps.items():
         print(f"{kind}: " + ", ".join(f"≥{start}→{value}" for start, value in rows))
-    for name in SETS:
+    for name in raw:
         for kind in ("action", "relation"):
             print(f"\n{name}, {kind}s, raw scores:\n{table(raw[name].get(kind, []))}")
             if calibrated:

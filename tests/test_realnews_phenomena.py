@@ -135,3 +135,14 @@ def test_an_unknown_body_between_name_and_title_is_not_part_of_the_name():
     people = [m.surface for m in facts("법원은 지난 1일 류창밍 징신테크 CEO를 이사직에서 정지시켰다.").mentions
               if m.type == "Person"]
     assert people == ["류창밍"]
+
+
+def test_this_company_is_the_one_firm_the_sentence_before_named():
+    text = "캠브리콘은 상하이 증시에 상장된 AI 칩 설계업체다. 이 회사는 상반기 매출이 28억 위안으로 늘었다고 밝혔다."
+    [revenue] = [a for a in facts(text).actions if a.cls == "Revenue"]
+    assert revenue.roles["agent"] == ("cambricon",)
+
+
+def test_this_company_after_two_firms_is_left_alone():
+    text = "화웨이와 캠브리콘은 AI 칩을 만든다. 이 회사는 상반기 매출이 28억 위안으로 늘었다고 밝혔다."
+    assert not [m for m in facts(text).mentions if m.method == "anaphora"]

@@ -27,7 +27,7 @@ from kg.extract.triggers import find_triggers
 from kg.extract.values import attach_values
 from kg.ingest import Article
 from kg.lexicon import Gazetteer, gazetteer
-from kg.nlp.anaphora import resolve_people
+from kg.nlp.anaphora import resolve_people, resolve_things
 from kg.nlp.mentions import Mention, find_mentions
 from kg.nlp.morph import Analyzer, Sentence, analyzer
 
@@ -79,10 +79,13 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     carried, firm, anchor = None, None, None
     previous: list[Action] = []
     people: dict[str, Mention] = {}
+    last_named: dict[str, list[Mention]] = {}
     for sentence in unique_sentences(sentences):
         found = resolve_people(sentence, find_mentions(sentence, gaz), list(people.values()), gaz)
+        found = resolve_things(sentence, found, last_named)
         mentions += found
         _remember_people(people, found)
+        _remember_named(last_named, found)
         if not found and firm is None:
             carried, previous = None, []
             anchor = story_day(sentence.text, article.date, anchor)
@@ -111,6 +114,16 @@ def _remember_people(people: dict[str, Mention], found: list[Mention]) -> None:
         if mention.type == "Person" and mention.method != "anaphora":
             people.pop(mention.key, None)
             people[mention.key] = mention
+
+
+def _remember_named(last_named: dict[str, list[Mention]], found: list[Mention]) -> None:
+    """Per entity type, the mentions of the latest sentence that named one by name (이 회사 in
+    a later sentence refers to the one firm it named)."""
+    named: dict[str, list[Mention]] = {}
+    for mention in found:
+        if mention.method != "anaphora":
+            named.setdefault(mention.type, []).append(mention)
+    last_named.update(named)
 
 
 def extract_many(articles: list[Article], *, nlp: Analyzer | None = None, gaz: Gazetteer | None = None,

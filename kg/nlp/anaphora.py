@@ -1,4 +1,5 @@
-"""People named again by surname and title, or by a pronoun, in a later sentence.
+"""Entities named again in a later sentence: people by surname and title or by a pronoun, firms
+and chips by a demonstrative and a type noun (이 회사, 해당 제품).
 
 Wire copy names a person in full once (젠슨 황 엔비디아 CEO) and then by surname and title
 (황 CEO는) or by a pronoun (그는). Such a mention denotes the nearest person named before in
@@ -47,6 +48,33 @@ def resolve_people(sentence: Sentence, found: list[Mention], people: list[Mentio
         return found
     mentions = sorted(found + added, key=lambda m: m.start)
     return [with_cue(m, tokens, mentions) if m.method == "anaphora" else m for m in mentions]
+
+
+def resolve_things(sentence: Sentence, found: list[Mention], last_named: dict[str, list[Mention]]) -> list[Mention]:
+    """이 회사는, 해당 제품의: a demonstrative and a type noun denote the one entity of that type
+    the latest earlier sentence that named one named (`last_named`: type → its mentions there);
+    where that sentence named two or more, the phrase is left alone."""
+    spec = settings()["anaphora"]
+    tokens = sentence.tokens
+    taken = {i for m in found for i in range(m.first_token, m.last_token + 1)}
+    added: list[Mention] = []
+    for i in range(len(tokens) - 1):
+        if i in taken or i + 1 in taken or tokens[i].form not in spec["demonstratives"]:
+            continue
+        kind = next((t for t, nouns in spec["type_nouns"].items() if tokens[i + 1].form in nouns), None)
+        antecedents = {m.key: m for m in last_named.get(kind, ())}
+        if kind is None or len(antecedents) != 1:
+            continue
+        [antecedent] = antecedents.values()
+        start, end = tokens[i].start, tokens[i + 1].end
+        added.append(replace(antecedent, start=start, end=end,
+                             surface=sentence.text[start - sentence.start:end - sentence.start],
+                             first_token=i, last_token=i + 1, method="anaphora",
+                             confidence=round(min(antecedent.confidence, spec["demonstrative_confidence"]), 3)))
+    if not added:
+        return found
+    mentions = sorted(found + added, key=lambda m: m.start)
+    return [with_cue(m, tokens, mentions) if m in added else m for m in mentions]
 
 
 def _as_named_before(mention: Mention, people: list[Mention], gaz: Gazetteer, spec) -> Mention:
