@@ -146,3 +146,16 @@ def test_this_company_is_the_one_firm_the_sentence_before_named():
 def test_this_company_after_two_firms_is_left_alone():
     text = "화웨이와 캠브리콘은 AI 칩을 만든다. 이 회사는 상반기 매출이 28억 위안으로 늘었다고 밝혔다."
     assert not [m for m in facts(text).mentions if m.method == "anaphora"]
+
+
+def test_a_lede_without_a_date_takes_the_date_the_body_gives_the_same_event():
+    text = ("미국이 고대역폭메모리(HBM)를 대중국 수출 통제 대상에 추가했다.\n"
+            "미국 상무부 산업안보국(BIS)은 2일(현지시간) HBM에 대한 수출통제 개정안을 발표했다.")
+    dates = {a.date.value for a in facts(text, "2024-12-03").actions if a.cls == "ExportControl"}
+    assert dates == {"2024-12-02"}
+
+
+def test_a_source_listed_with_something_else_is_not_listed_with_the_agent():
+    text = "산업부와 외신 등에 따르면 미국 상무부 산업안보국(BIS)은 2일 HBM 수출통제 개정안을 발표했다."
+    agents = {a.roles.get("agent") for a in facts(text, "2024-12-03").actions if a.cls == "ExportControl"}
+    assert agents == {("bis",)}

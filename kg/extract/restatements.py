@@ -45,7 +45,33 @@ def fold_restatements(actions: list["Action"], gaz: Gazetteer, generic: frozense
             continue
         kept.append(action)
     order = {id(a): i for i, a in enumerate(actions)}
-    return sorted(kept, key=lambda a: order.get(id(a), len(order)))
+    return _borrow_dates(sorted(kept, key=lambda a: order.get(id(a), len(order))), gaz)
+
+
+def _borrow_dates(actions: list["Action"], gaz: Gazetteer) -> list["Action"]:
+    """미국이 HBM을 통제 대상에 추가한 가운데 (lede, no date) … BIS는 2일 … HBM 수출통제를 발표: a
+    report of the same event told with its date elsewhere in the article (same class and kind,
+    a shared object, agents of one country) gives its date to the report that only inherited
+    the story's day. With two different stated dates to choose from, none is lent."""
+    result = []
+    for action in actions:
+        if action.date is not None and not action.date.surface and action.roles.get("object"):
+            dates = {a.date.value: a.date for a in actions if a is not action and _stated(a) and _same_event(action, a, gaz)}
+            if len(dates) == 1:
+                action = replace(action, date=next(iter(dates.values())))
+        result.append(action)
+    return result
+
+
+def _same_event(a: "Action", b: "Action", gaz: Gazetteer) -> bool:
+    if a.cls != b.cls or _KIND.get(a.modality) != _KIND.get(b.modality):
+        return False
+    if a.values and b.values and a.values != b.values:
+        return False
+    if not set(a.roles.get("object", ())) & set(b.roles.get("object", ())):
+        return False
+    countries = {gaz.country_of(k) for k in a.roles.get("agent", ()) + b.roles.get("agent", ())}
+    return len(countries) <= 1 and None not in countries
 
 
 def _specificity(action: "Action") -> tuple:

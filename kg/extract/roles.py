@@ -7,6 +7,8 @@ are dropped.
 
 from __future__ import annotations
 
+import re
+
 from kg.extract.doc import Candidate, SentenceDoc, pseudo_mention
 from kg.namespaces import ROLES
 from kg.nlp.mentions import Mention
@@ -127,16 +129,27 @@ def _is_modifier(doc: SentenceDoc, mention: Mention) -> bool:
 
 
 def _group(doc: SentenceDoc, mention: Mention) -> list[Mention]:
-    """The coordinated list (A와 B, A·B 등) a mention belongs to."""
+    """The coordinated list (A와 B, A·B 등) a mention belongs to: names joined by a list particle
+    with nothing else between (산업부와 외신 등에 따르면 BIS는: 산업부 is listed with 외신, not BIS)."""
     ordered = doc.mentions
     i = ordered.index(mention)
     start = i
-    while start > 0 and ordered[start - 1].cue == "coord":
+    while start > 0 and _joined(doc, ordered[start - 1], ordered[start]):
         start -= 1
     end = i
-    while end < len(ordered) - 1 and ordered[end].cue == "coord":
+    while end < len(ordered) - 1 and _joined(doc, ordered[end], ordered[end + 1]):
         end += 1
     return ordered[start:end + 1]
+
+
+def _joined(doc: SentenceDoc, left: Mention, right: Mention) -> bool:
+    """`left` is listed with `right`: its cue is a list particle and at most that particle (and
+    spaces, quotes) stands between them."""
+    if left.cue != "coord":
+        return False
+    base = doc.sentence.start
+    gap = doc.sentence.text[left.end - base:right.start - base]
+    return len(re.sub(r"[\s'\"‘’“”)(]", "", gap)) <= doc.rules["coordination_gap"]
 
 
 def _self_reference(doc: SentenceDoc, c: Candidate) -> None:

@@ -45,6 +45,8 @@ def with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mention
             return replace_cue(mention, "topic")
         if role == "coord" and token.form == "," and mention is mentions[0] and (i + 1) not in starts:
             return replace_cue(mention, "topic")
+        if role == "dative" and i + 1 < len(tokens) and tokens[i + 1].form in s["about_verbs"]:
+            return replace_cue(mention, "genitive")  # HBM에 대한 통제 = HBM의 통제
         if role:
             return replace_cue(mention, role)
         if token.tag in s.skipped_tags or token.form in s.skip_nouns or (
