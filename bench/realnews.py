@@ -107,9 +107,10 @@ def main() -> None:
             text = format_report(report)
             print(f"## {split}: {len(docs)} articles ({len(problems)} copies missing or changed overall)\n")
             print(text if args.full else text.split("\n## ", 2)[0])
-            results[split] = {"articles": len(docs), "report": getattr(report, "summary", None)}
+            results[split] = {"articles": len(docs),
+                              "report": {name: m.to_dict() for name, m in report.summary.items()}}
     if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import DataFileError
 from kg.evaluate import (
+    SUMMARY,
     Gold,
     Predicted,
     assign,
@@ -74,9 +75,13 @@ def _article(identifier: str, mentions: list[str], actions: list[dict], statemen
                 triples.append((node, _n(CG[role]), _n(E + key)))
         if "date" in action:
             triples.append((node, _n(CG.date), _date(action["date"])))
-        for name in ("percent", "price", "quantity", "amountUSD", "minAmountUSD", "maxAmountUSD"):
+        for name in ("percent", "price", "quantity", "amountUSD", "minAmountUSD", "maxAmountUSD", "amount",
+                     "minAmount", "maxAmount"):
             if name in action:
                 triples.append((node, _n(CG[name]), _dec(action[name])))
+        for name in ("currency", "datePeriod"):
+            if name in action:
+                triples.append((node, _n(CG[name]), Literal(action[name])))
         if "period" in action:
             triples.append((node, _n(CG.period), Literal(action["period"], language="ko")))
     for number, (s, p, o, confidence) in enumerate(statements):
@@ -89,13 +94,20 @@ def _article(identifier: str, mentions: list[str], actions: list[dict], statemen
     return [Quad(s, p, o, g) for s, p, o in triples]
 
 
-@pytest.fixture(scope="module")
-def tiny_store(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("tiny") / "store"
+def _saved_store(path: Path, *articles: tuple[str, dict]) -> Path:
+    """A store on disk with the ontology, the gazetteer and these (identifier, _article options)."""
     store = KnowledgeStore(path)
     store.sync_reference()
-    store.replace_graph(article_iri("t01_alpha"), _article(
-        "t01_alpha",
+    for identifier, options in articles:
+        store.replace_graph(article_iri(identifier), _article(identifier, **options))
+    store.flush()
+    del store
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_store(tmp_path_factory) -> Path:
+    return _saved_store(tmp_path_factory.mktemp("tiny") / "store", ("t01_alpha", dict(
         mentions=["nvidia", "nvidia-h20", "china", "china-regulators", "new-foochip", "new-junk"],
         new=[("new-foochip", "Chip", [("ko", "푸칩"), ("en", "FooChip")], "0.85"),
              ("new-junk", "Firm", [("ko", "잡동사니")], "0.55")],
@@ -107,16 +119,13 @@ def tiny_store(tmp_path_factory) -> Path:
             {"id": "a3", "cls": "ExportControl", "agent": ["us-government"], "object": ["nvidia"],
              "confidence": "0.6", "evidence": "미국 정부가 엔비디아의 수출을 통제했다."},
         ],
-        statements=[("nvidia", "develops", "nvidia-h20", "0.8"), ("nvidia", "uses", "china", "0.7")]))
-    store.replace_graph(article_iri("t02_beta"), _article(
-        "t02_beta", mentions=["bytedance", "tencent", "nvidia"],
-        actions=[{"id": "b1", "cls": "Purchase", "agent": ["bytedance", "tencent"], "object": ["nvidia"],
-                  "quantity": "20000"},
-                 {"id": "b2", "cls": "Revenue", "agent": ["nvidia"], "object": ["nvidia-h20"],
-                  "minAmountUSD": "12000000000", "maxAmountUSD": "15000000000", "period": "2024년 회계연도"}]))
-    store.flush()
-    del store
-    return path
+        statements=[("nvidia", "develops", "nvidia-h20", "0.8"), ("nvidia", "uses", "china", "0.7")])),
+        ("t02_beta", dict(
+            mentions=["bytedance", "tencent", "nvidia"],
+            actions=[{"id": "b1", "cls": "Purchase", "agent": ["bytedance", "tencent"], "object": ["nvidia"],
+                      "quantity": "20000"},
+                     {"id": "b2", "cls": "Revenue", "agent": ["nvidia"], "object": ["nvidia-h20"],
+                      "minAmountUSD": "12000000000", "maxAmountUSD": "15000000000", "period": "2024년 회계연도"}])))
 
 
 def _gold(tmp_path: Path, *records: dict | str) -> Path:
@@ -287,6 +296,145 @@ def test_cli_eval(tiny_store, tmp_path):
 
 
 # ------------------------------------------------------------------------------------------------
+# Real-news gold: amounts in any currency, quarters and halves, `leads`, Equipment and Material,
+# agents named with the government they act for, and the summary of issue 13
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def news_store(tmp_path_factory) -> Path:
+    return _saved_store(tmp_path_factory.mktemp("news") / "store", ("t06_news", dict(
+        mentions=["us-department-of-commerce", "mofcom", "china", "sk-hynix", "asml", "nvidia", "new-euv",
+                  "new-gallium", "new-lutnick"],
+        new=[("new-euv", "Equipment", [("ko", "EUV 노광장비")], "0.8"),
+             ("new-gallium", "Material", [("ko", "갈륨")], "0.8"),
+             ("new-lutnick", "Person", [("ko", "러트닉")], "0.8")],
+        actions=[
+            {"id": "n1", "cls": "ExportControl", "agent": ["us-department-of-commerce"], "object": ["new-euv"],
+             "target": ["china"], "date": "2025", "datePeriod": "2025-Q2"},
+            {"id": "n2", "cls": "ExportControl", "agent": ["mofcom"], "object": ["new-gallium"], "date": "2025-05-03"},
+            {"id": "n3", "cls": "Revenue", "agent": ["sk-hynix"], "amount": "1200000000000", "currency": "KRW",
+             "date": "2025", "datePeriod": "2025-H2"},
+            {"id": "n4", "cls": "Revenue", "agent": ["asml"], "minAmount": "12000000000",
+             "maxAmount": "15000000000", "currency": "EUR"},
+            {"id": "n5", "cls": "Revenue", "agent": ["nvidia"], "amountUSD": "5500000000"},
+        ],
+        statements=[("new-lutnick", "leads", "us-department-of-commerce", "0.8")])))
+
+
+def test_amounts_in_their_currency_and_dollars_through_amount_usd(news_store, tmp_path):
+    report = _run(news_store, tmp_path,
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "SK하이닉스",
+                   "amount": 1200000000000, "currency": "KRW"},
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "ASML",
+                   "amount": [12000000000, 15000000000], "currency": "EUR"},
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "엔비디아",
+                   "amount": 5500000000, "currency": "USD", "amount_usd": 5500000000})
+    assert report.scores["action"].tp == 3
+    assert (report.values["amount"].right, report.values["amount"].total) == (3, 3)
+    assert report.values["amount_usd"].value == 1.0
+
+
+def test_an_amount_is_wrong_in_another_currency_and_only_dollars_fall_back_to_amount_usd(news_store, tmp_path):
+    report = _run(news_store, tmp_path,
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "SK하이닉스",
+                   "amount": 1200000000000, "currency": "USD"},
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "엔비디아",
+                   "amount": 5500000000, "currency": "KRW"})
+    assert (report.values["amount"].right, report.values["amount"].total) == (0, 2)
+    notes = sorted(f.note for f in report.wrong_values)
+    assert notes == ["amount: got 1200000000000 KRW", "amount: got 5500000000 USD"]
+    euros = Predicted(kind="action", iri="x", values={"amount": Decimal("5"), "amountUSD": Decimal("5")})
+    gold = Gold("action", "d", 1, {"type": "X", "amount": 5, "currency": "USD"})
+    assert value_checks(gold, euros) == {"amount": False}  # cg:amount without cg:currency USD is not dollars
+
+
+def test_quarters_and_halves_accept_the_period_or_a_date_inside_it(news_store, tmp_path):
+    report = _run(news_store, tmp_path,
+                  {"doc": "t06", "kind": "action", "type": "ExportControl", "object": "EUV 노광장비",
+                   "date": "2025-Q2"},
+                  {"doc": "t06", "kind": "action", "type": "ExportControl", "object": "갈륨", "date": "2025-Q2"},
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "SK하이닉스", "date": "2025-Q3"})
+    assert (report.values["date"].right, report.values["date"].total) == (2, 3)
+    assert [f.note for f in report.wrong_values] == ["date: got 2025-H2"]
+
+    def right(gold_date: str, **values: str) -> bool:
+        return value_checks(Gold("action", "d", 1, {"type": "X", "date": gold_date}),
+                            Predicted(kind="action", iri="x", values=values))["date"]
+
+    assert right("2025-H1", date="2025", datePeriod="2025-Q2")  # a quarter inside the half
+    assert not right("2025-Q2", date="2025", datePeriod="2025-H1")  # a half is vaguer than the quarter
+    assert right("2025-H2", date="2025-12-31") and not right("2025-H2", date="2026-07-01")
+    assert not right("2025-Q2", date="2025")  # the year alone does not say which quarter
+    assert not right("2025-05", date="2025", datePeriod="2025-Q2")  # nor which month
+    assert right("2025", date="2025", datePeriod="2025-Q2")
+
+
+def test_leads_relations_and_equipment_and_material_entities(news_store, tmp_path):
+    report = _run(news_store, tmp_path,
+                  {"doc": "t06", "kind": "relation", "s": "러트닉", "p": "leads", "o": "미국 상무부"},
+                  {"doc": "t06", "kind": "entity", "label_ko": "EUV 노광장비", "type": "Equipment"},
+                  {"doc": "t06", "kind": "entity", "label_ko": "갈륨", "type": "Material"},
+                  {"doc": "t06", "kind": "entity", "label_ko": "러트닉", "type": "Equipment"})
+    assert report.scores["relation"].tp == 1
+    assert report.scores["entity"].tp == 3 and report.attributes["entity type"].right == 2
+    with pytest.raises(DataFileError, match="unknown entity type 'Tool'"):
+        _run(news_store, tmp_path, {"doc": "t06", "kind": "entity", "label_ko": "갈륨", "type": "Tool"})
+
+
+def test_an_agent_may_be_named_with_the_government_it_acts_for(news_store, tmp_path):
+    report = _run(news_store, tmp_path,
+                  {"doc": "t06", "kind": "action", "type": "ExportControl",
+                   "agent": "미국 상무부 산업안보국 | 미국 정부 | 미국 상무부", "object": "EUV 노광장비"},
+                  {"doc": "t06", "kind": "action", "type": "ExportControl",
+                   "agent": "중국 정부 | 중국", "object": "갈륨"})
+    assert report.scores["action"].tp == 1  # MOFCOM acts for China, but the graph's agent is MOFCOM only
+    assert "agent ✗" in report.misses[0].note
+
+
+def test_summary_holds_issue_13s_measures_with_numerators_and_denominators(news_store, tmp_path):
+    report = _run(news_store, tmp_path,
+                  {"doc": "t06", "kind": "entity", "label_ko": "EUV 노광장비", "type": "Equipment"},
+                  {"doc": "t06", "kind": "entity", "label_ko": "러트닉", "type": "Firm"},
+                  {"doc": "t06", "kind": "entity", "label_ko": "삼성전자"},
+                  {"doc": "t06", "kind": "action", "type": "ExportControl", "agent": "미국 상무부",
+                   "object": "EUV 노광장비", "date": "2025-Q2"},
+                  {"doc": "t06", "kind": "action", "type": "ExportControl", "agent": "중국 상무부",
+                   "object": "게르마늄", "date": "2025-04"},
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "SK하이닉스",
+                   "amount": 1200000000000, "currency": "KRW"},
+                  {"doc": "t06", "kind": "action", "type": "Revenue", "agent": "ASML",
+                   "amount": [1, 2], "currency": "EUR"},
+                  {"doc": "t06", "kind": "relation", "s": "러트닉", "p": "leads", "o": "미국 상무부"},
+                  {"doc": "t06", "kind": "relation", "s": "러트닉", "p": "ceoOf", "o": "ASML"})
+    summary = {name: (m.numerator, m.denominator) for name, m in report.summary.items()}
+    assert list(summary) == list(SUMMARY)
+    assert summary == {
+        "entities found (recall, typed)": (1, 3),  # 러트닉 found but not a Firm; 삼성전자 not mentioned
+        "actions found, class + at least one role right": (4, 4),  # the germanium control by its agent
+        "actions found with every named role right": (3, 4),
+        "extracted actions that match an annotated one (precision, lower bound)": (3, 5),
+        "matched actions with the right date": (1, 1),
+        "matched actions with the right numbers": (1, 2),
+        "stated relations found in the article's graph": (1, 2),
+    }
+    assert report.summary["matched actions with the right numbers"].value == 0.5
+    text = format_report(report)
+    assert text.index("| measure | value | right | of |") < text.index("| kind | gold |")
+    assert "| entities found (recall, typed) | 0.33 | 1 | 3 |" in text
+    assert report.to_dict()["summary"]["actions found with every named role right"] == {
+        "value": 0.75, "numerator": 3, "denominator": 4}
+
+
+def test_a_measure_with_nothing_to_count_has_no_value(news_store, tmp_path):
+    report = _run(news_store, tmp_path, {"doc": "t06", "kind": "entity", "label_ko": "갈륨"})
+    numbers = report.summary["matched actions with the right numbers"]
+    assert (numbers.numerator, numbers.denominator, numbers.value) == (0, 0, None)
+    assert "| matched actions with the right numbers | – | 0 | 0 |" in format_report(report)
+    assert report.to_dict()["summary"]["matched actions with the right numbers"]["value"] is None
+
+
+# ------------------------------------------------------------------------------------------------
 # Gold files: errors name file and line; the shipped gold sets are well-formed
 # ------------------------------------------------------------------------------------------------
 
@@ -302,6 +450,13 @@ def test_cli_eval(tiny_store, tmp_path):
     ('{"doc": "000", "kind": "action", "type": "Purchase", "agent": 3}', "agent must be a label"),
     ('{"doc": "000", "kind": "action", "type": "Purchase", "modality": "Rumoured"}', "modality must be"),
     ('{"doc": "000", "kind": "relation", "s": "a", "p": "owns", "o": "b"}', "p must be one of"),
+    ('{"doc": "000", "kind": "action", "type": "Revenue", "date": "2025-Q5"}', "is not YYYY"),
+    ('{"doc": "000", "kind": "action", "type": "Revenue", "amount": 5}', "amount and currency go together"),
+    ('{"doc": "000", "kind": "action", "type": "Revenue", "currency": "KRW"}', "amount and currency go together"),
+    ('{"doc": "000", "kind": "action", "type": "Revenue", "amount": 5, "currency": "won"}', "not an ISO 4217"),
+    ('{"doc": "000", "kind": "action", "type": "Revenue", "amount": [1, 2, 3], "currency": "KRW"}',
+     "must be [min, max]"),
+    ('{"doc": "000", "kind": "action", "type": "Revenue", "amount": "lots", "currency": "KRW"}', "is not a number"),
 ])
 def test_bad_gold_lines_name_file_and_line(tmp_path, line, message):
     path = _gold(tmp_path, "# a comment", "", {"doc": "000", "kind": "entity", "label_ko": "엔비디아"}, line)
