@@ -159,3 +159,21 @@ def test_a_source_listed_with_something_else_is_not_listed_with_the_agent():
     text = "산업부와 외신 등에 따르면 미국 상무부 산업안보국(BIS)은 2일 HBM 수출통제 개정안을 발표했다."
     agents = {a.roles.get("agent") for a in facts(text, "2024-12-03").actions if a.cls == "ExportControl"}
     assert agents == {("bis",)}
+
+
+def test_model_codes_with_a_colon_are_names_and_what_a_licence_concerns_is_not_its_target():
+    text = "네덜란드 정부는 ASML에 대해 중국에 ‘NXT:2050i’ 노광장비를 수출할 수 있는 라이선스를 취소했다."
+    controls = [a for a in facts(text, "2024-01-02").actions if a.cls == "ExportControl"]
+    assert [(a.roles.get("object"), a.roles.get("target")) for a in controls] == [
+        (("asml-twinscan-nxt-2050i",), ("china",))]
+
+
+def test_launching_a_control_reports_it():
+    [control] = [a for a in facts("중국이 다음 달부터 안티몬에 대한 수출 통제에 나선다.", "2024-08-15").actions
+                 if a.cls == "ExportControl"]
+    assert (control.roles["agent"], control.roles["object"]) == (("china",), ("antimony",))
+
+
+def test_a_headline_topic_before_a_comma_is_not_listed_with_what_follows():
+    found = [a for a in facts("중국, 갈륨·게르마늄 대미 수출통제 1년 유예", "2025-11-09").actions]
+    assert {a.roles.get("agent") for a in found} == {("china",)}

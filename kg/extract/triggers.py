@@ -109,7 +109,8 @@ def _trigger_needs(doc: SentenceDoc, spec, index: int, forms: set[str]) -> bool:
 
 def _descriptive(doc: SentenceDoc, spec, index: int) -> bool:
     """설계 업체, 개발 소식, 학습용, 규제에 맞춰, 규제를 피해: the trigger names a kind of
-    thing, or refers to an action as the reason or frame of another."""
+    thing, or refers to an action as the reason or frame of another (통제에 나서다, launching
+    it, does report it)."""
     tokens, rules = doc.tokens, doc.rules
     if index + 2 >= len(tokens):
         return False
@@ -119,7 +120,8 @@ def _descriptive(doc: SentenceDoc, spec, index: int) -> bool:
     tags = rules["tags"]
     if nxt.tag.startswith(tags["particle_prefix"]) and after.form in rules.reference_verbs:
         return True
-    return nxt.tag == tags["adverbial_particle"] and nxt.form in spec.get("reference_particles", ())
+    return nxt.tag == tags["adverbial_particle"] and nxt.form in spec.get("reference_particles", ()) \
+        and after.form not in rules["launch_verbs"]
 
 
 def embedded(doc: SentenceDoc, index: int) -> bool:

@@ -43,10 +43,11 @@ def with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mention
             return replace_cue(mention, "topic")
         if token.tag == s.topic_adverb and token.form in s.topic_adverbs:
             return replace_cue(mention, "topic")
-        if role == "coord" and token.form == "," and mention is mentions[0] and (i + 1) not in starts:
+        if role == "coord" and token.form == "," and mention is mentions[0] and not _listed_after(mention, i, mentions):
             return replace_cue(mention, "topic")
-        if role == "dative" and i + 1 < len(tokens) and tokens[i + 1].form in s["about_verbs"]:
-            return replace_cue(mention, "genitive")  # HBM에 대한 통제 = HBM의 통제
+        if role == "dative" and i + 2 < len(tokens) and tokens[i + 1].form in s["about_verbs"]:
+            # HBM에 대한 통제 = HBM의 통제 (genitive); ASML에 대해 … 취소 (about: what it concerns)
+            return replace_cue(mention, "genitive" if tokens[i + 2].tag == s["tags"]["adnominal_ending"] else "about")
         if role:
             return replace_cue(mention, role)
         if token.tag in s.skipped_tags or token.form in s.skip_nouns or (
@@ -55,6 +56,13 @@ def with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mention
             continue
         break
     return replace_cue(mention, "bare")
+
+
+def _listed_after(mention: Mention, i: int, mentions: list[Mention]) -> bool:
+    """A headline's `중국, 갈륨·게르마늄 …` is a topic and its comment; `화웨이, SMIC 등` a list:
+    a list goes on with a name of the same type right after the comma."""
+    following = next((m for m in mentions if m.first_token == i + 1), None)
+    return following is not None and following.type == mention.type
 
 
 def particle_role(token: Token) -> str | None:

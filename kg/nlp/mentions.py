@@ -65,7 +65,8 @@ def folded_chars(text: str, base: int) -> tuple[str, list[int], set[int]]:
     return folded, offsets, hard
 
 
-_BOUNDARY_RE = re.compile("[" + re.escape("".join(sorted(HARD_BOUNDARY))) + "]")
+# A hard boundary, except a colon or slash inside a Latin code (NXT:2050i, A/B): model names use them.
+_BOUNDARY_RE = re.compile("(?![:/](?<=[A-Za-z0-9][:/])(?=[A-Za-z0-9]))[" + re.escape("".join(sorted(HARD_BOUNDARY))) + "]")
 _FOLDED: dict[str, str] = dict.fromkeys(HARD_BOUNDARY, "")  # a hard boundary is no name character
 
 
