@@ -18,8 +18,8 @@ from kg.nlp.cues import with_cue
 from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
-from kg.nlp.names import (chip_codes, drop_family_before_model, merge_glosses, new_mentions, parenthesised, quoted,
-                          sentence_cue_types, suffixed)
+from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, merge_glosses, new_mentions,
+                          parenthesised, quoted, sentence_cue_types, suffixed)
 from kg.text import fold_char
 
 __all__ = ["Mention", "find_mentions"]
@@ -42,7 +42,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions.sort(key=lambda m: m.start)
     mentions = merge_glosses(sentence, mentions)
     mentions = drop_family_before_model(sentence, mentions)
-    return [with_cue(m, tokens, mentions) for m in mentions]
+    return drop_class_after_model(sentence, [with_cue(m, tokens, mentions) for m in mentions])
 
 
 # --- gazetteer names -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Callable
 
 from kg.lexicon import Gazetteer
+from kg.nlp.cues import replace_cue
 from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence, Token
 from kg.text import normalize_name
@@ -199,6 +200,21 @@ def drop_family_before_model(sentence: Sentence, mentions: list[Mention]) -> lis
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if (nxt is not None and mention.type == "Chip" and nxt.type == "Chip"
                 and not surface(sentence, mention.end, nxt.start).strip(" " + QUOTES)):
+            continue
+        kept.append(mention)
+    return kept
+
+
+def drop_class_after_model(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+    """`NXT:2050i 노광장비를`: a named model directly followed by the name of its class is the
+    model, with the particle after the class (for the types of `class_after_model` in mentions.yaml)."""
+    types = settings()["class_after_model"]
+    kept: list[Mention] = []
+    for mention in mentions:
+        last = kept[-1] if kept else None
+        if (last is not None and last.type == mention.type and mention.type in types
+                and not surface(sentence, last.end, mention.start).strip(" " + QUOTES)):
+            kept[-1] = replace_cue(last, mention.cue)
             continue
         kept.append(mention)
     return kept
