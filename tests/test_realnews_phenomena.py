@@ -177,3 +177,11 @@ def test_launching_a_control_reports_it():
 def test_a_headline_topic_before_a_comma_is_not_listed_with_what_follows():
     found = [a for a in facts("중국, 갈륨·게르마늄 대미 수출통제 1년 유예", "2025-11-09").actions]
     assert {a.roles.get("agent") for a in found} == {("china",)}
+
+
+def test_chips_left_out_of_a_permission_stay_controlled():
+    text = ("미국 대통령은 8일 엔비디아의 H200 칩을 중국에 수출하는 것을 허용한다고 밝혔다. "
+            "최신 칩인 ‘블랙웰’과 ‘루빈’은 이번 결정에 포함되지 않는다고 덧붙였다.")
+    found = {(a.cls, a.roles.get("object")) for a in facts(text, "2025-12-09").actions}
+    assert {("ExportControl", ("nvidia-blackwell",)), ("ExportControl", ("nvidia-rubin",))} <= found
+    assert ("ExportPermission", ("nvidia-blackwell",)) not in found

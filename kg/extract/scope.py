@@ -4,7 +4,8 @@ Real copy often states a measure first and its items next, in a sentence with no
 its own: 미국 정부는 엔비디아에 라이선스를 취득하라고 요구했다. A100과 H100, DGX 등이 라이선스
 취득 대상에 포함됐다. The items of the second sentence are objects (or listed targets) of the
 action just told: each becomes a copy of it, with the scope sentence as evidence and a lower
-confidence. The words that make a sentence a scope sentence are data (`scope` in actions.yaml).
+confidence. A sentence that leaves items out of a loosening (블랙웰은 이번 합의에 포함되지 않는다)
+keeps them controlled: copies of the opposite class. The words are data (`scope` in actions.yaml).
 """
 
 from __future__ import annotations
@@ -16,23 +17,34 @@ from kg.extract.doc import SentenceDoc
 
 
 def scope_actions(doc: SentenceDoc, previous: list[Action]) -> list[Action]:
-    """Copies of the last action of a scoped class, one per item the scope sentence lists."""
+    """Copies of the last action of a scoped class, one per item the scope sentence lists; for an
+    exclusion (블랙웰과 루빈은 이번 합의에 포함되지 않는다, … 는 제외됐다) of a loosening, the
+    items stay under control: copies of the opposite class."""
     spec = doc.rules["scope"]
-    forms = {t.form for t in doc.tokens}
-    if not (forms & set(spec["nouns"]) and forms & set(spec["verbs"])):
+    forms = [t.form for t in doc.tokens]
+    excluded = _excludes(forms, spec)
+    if not excluded and not (set(forms) & set(spec["nouns"]) and set(forms) & set(spec["verbs"])):
         return []
-    host = next((a for a in reversed(previous) if a.cls in spec["classes"]), None)
+    classes = spec["exclusion_classes"] if excluded else spec["classes"]
+    host = next((a for a in reversed(previous) if a.cls in classes), None)
     if host is None:
         return []
     items = _items(doc, spec["objects"], host)
     role = "object"
     if not items:
         items, role = _items(doc, spec["targets"], host), "target"
-    base = doc.sentence.start
-    return [replace(host, roles=dict(host.roles, **{role: (key,)}), evidence=doc.sentence.text,
-                    sentence_start=base, trigger=host.trigger,
-                    confidence=round(host.confidence * spec["confidence"], 3))
+    cls = classes[host.cls] if excluded else host.cls
+    return [replace(host, cls=cls, roles=dict(host.roles, **{role: (key,)}), evidence=doc.sentence.text,
+                    sentence_start=doc.sentence.start, confidence=round(host.confidence * spec["confidence"], 3))
             for key in items]
+
+
+def _excludes(forms: list[str], spec) -> bool:
+    """제외, or 포함 negated within a few morphemes (포함되지 않는다)."""
+    if set(forms) & set(spec["exclusion_verbs"]):
+        return True
+    return any(form in spec["verbs"] and set(forms[i + 1:i + 4]) & set(spec["negations"])
+               for i, form in enumerate(forms))
 
 
 def _items(doc: SentenceDoc, types: list[str], host: Action) -> list[str]:
