@@ -185,3 +185,11 @@ def test_chips_left_out_of_a_permission_stay_controlled():
     found = {(a.cls, a.roles.get("object")) for a in facts(text, "2025-12-09").actions}
     assert {("ExportControl", ("nvidia-blackwell",)), ("ExportControl", ("nvidia-rubin",))} <= found
     assert ("ExportPermission", ("nvidia-blackwell",)) not in found
+
+
+def test_a_control_told_again_in_the_passive_takes_the_agent_named_before():
+    text = ("미국 상무부는 7일 첨단 AI 칩의 중국 수출을 제한하는 규정을 발표했다.\n"
+            "이에 따라 H100의 중국 수출이 막혔다.")
+    controls = [a for a in facts(text, "2022-10-08").actions
+                if a.cls == "ExportControl" and a.roles.get("object") == ("nvidia-h100",)]
+    assert controls and controls[0].roles["agent"] == ("us-department-of-commerce",)

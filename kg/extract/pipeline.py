@@ -16,6 +16,7 @@ from typing import Callable
 from kg.extract.action import Action
 from kg.extract.assemble import first_per_clause, make_actions
 from kg.extract.calibration import Calibration
+from kg.extract.context import borrow_agents
 from kg.extract.doc import SentenceDoc, story_day
 from kg.extract.modality import attach_modality
 from kg.extract.relations import Relation, relations_from_actions, relations_in_sentence
@@ -100,6 +101,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         actions += found_actions
         relations += relations_in_sentence(sentence, found, gaz)
         relations += relations_from_actions(found_actions, {m.key: m.type for m in found}, gaz)
+    actions = borrow_agents(actions, lexicon_rules, gaz)
     actions = fold_restatements(merge_actions(actions, lexicon_rules), gaz, lexicon_rules.generic_regulators,
                                 lexicon_rules.unfolded)
     actions = [replace(a, confidence=calibration("action", a.confidence)) for a in actions]

@@ -1,0 +1,36 @@
+"""Roles the article gives once: the agent of a control told again without one.
+
+Wire copy names who acts once and then writes in the passive (A100과 H100의 중국 수출이
+금지됐다) or about the measure itself (이번 조치는 …). For the classes with `agent_from_context`
+in actions.yaml, an action with no agent takes the agent of the latest earlier action of its
+class in the article that has one, at a lower confidence, unless that agent's country is the
+action's target (a control is never aimed at its own country).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from kg.extract.action import Action
+from kg.extract.rules import Rules
+from kg.lexicon import Gazetteer
+
+
+def borrow_agents(actions: list[Action], rules: Rules, gaz: Gazetteer) -> list[Action]:
+    """`actions` in article order, with agents filled from context where the class allows it."""
+    latest: dict[str, tuple[str, ...]] = {}
+    factor = rules["scoring"]["context_agent"]
+    result = []
+    for action in actions:
+        spec = rules.spec(action.cls)
+        agent = action.roles.get("agent")
+        if agent:
+            latest[action.cls] = agent
+        elif spec.get("agent_from_context") and action.cls in latest:
+            borrowed = latest[action.cls]
+            countries = {gaz.country_of(k) for k in borrowed}
+            if not countries & set(action.roles.get("target", ())):
+                action = replace(action, roles=dict(action.roles, agent=borrowed),
+                                 confidence=round(action.confidence * factor, 3))
+        result.append(action)
+    return result
