@@ -77,7 +77,7 @@ def test_federated_firms_query_binds_the_endpoint_as_an_iri(wikidata, store):
     query = load_saved_queries()["federated-export-control-firms"]
     assert query.parameter("endpoint").type == "iri"
     assert query.parameter("endpoint").default == "https://query.wikidata.org/sparql"
-    found = rows(run_query(store.store, query, {"endpoint": endpoint.url}))
+    found = rows(run_query(store, query, {"endpoint": endpoint.url}))
     table = {(r["firmLabel"], r["countryLabel"], r["exchangeLabel"], r["ticker"], r["parentLabel"]) for r in found}
     assert ("엔비디아@ko", "United States@en", "Nasdaq@en", "NVDA", "") in table  # maker of the controlled H20
     assert ("SMIC@ko", "China@en", "Hong Kong Stock Exchange@en", "0981", "") in table
@@ -91,12 +91,12 @@ def test_a_hostile_endpoint_value_is_only_ever_an_iri(store):
 
     query = load_saved_queries()["federated-export-control-firms"]
     with pytest.raises(QueryError, match="is not an IRI"):
-        run_query(store.store, query, {"endpoint": "http://x/> } ; DROP ALL ; #"})
+        run_query(store, query, {"endpoint": "http://x/> } ; DROP ALL ; #"})
 
 
 def test_chip_maker_descriptions(wikidata, store):
     endpoint, _ = wikidata
-    found = rows(run_query(store.store, load_saved_queries()["federated-chip-maker-descriptions"],
+    found = rows(run_query(store, load_saved_queries()["federated-chip-maker-descriptions"],
                            {"endpoint": endpoint.url}))
     assert {(r["makerLabel"], r["description"]) for r in found} == {
         ("엔비디아@ko", "American multinational technology company@en"), ("캠브리콘@ko", "")}
@@ -110,8 +110,8 @@ def test_import_external_then_the_offline_query_gives_the_same_answer(wikidata, 
     again = import_external(store, client)  # re-running refreshes (replaces) the graph
     assert again == (items, triples)
     client.close()
-    offline = rows(run_query(store.store, load_saved_queries()["external-export-control-firms"]))
-    live = rows(run_query(store.store, load_saved_queries()["federated-export-control-firms"],
+    offline = rows(run_query(store, load_saved_queries()["external-export-control-firms"]))
+    live = rows(run_query(store, load_saved_queries()["federated-export-control-firms"],
                           {"endpoint": endpoint.url}))
     key = ("firmLabel", "countryLabel", "exchangeLabel", "ticker", "parentLabel")
     assert {tuple(r[k] for k in key) for r in offline} == {tuple(r[k] for k in key) for r in live}
@@ -183,16 +183,16 @@ def test_entity_external_marks_links_and_cached_facts(wikidata, store, tmp_path)
     import_external(store, client)
     client.close()
     query = load_saved_queries()["external-entity"]
-    smic = rows(run_query(store.store, query, {"entity": "SMIC"}))
+    smic = rows(run_query(store, query, {"entity": "SMIC"}))
     facts = {(r["link"], r["property"], r["valueLabel"] or r["value"]) for r in smic}
     assert ("verified", "http://www.wikidata.org/prop/direct/P249", "688981") in facts
     assert ("verified", "http://www.wikidata.org/prop/direct/P414", "Shanghai Stock Exchange@en") in facts
     assert all(r["graph"] == "cgg:reference" for r in smic)
-    cambricon = rows(run_query(store.store, query, {"entity": "캠브리콘"}))
+    cambricon = rows(run_query(store, query, {"entity": "캠브리콘"}))
     assert {(r["link"], r["item"], r["property"]) for r in cambricon} == {
         ("candidate", "wd:Q990000003", ""), ("candidate", "wd:Q990000004", "")}
     assert cambricon[0]["item"] == "wd:Q990000003"  # best first
-    assert rows(run_query(store.store, query, {"entity": "e:united-states"}))[0]["link"] == "verified"
+    assert rows(run_query(store, query, {"entity": "e:united-states"}))[0]["link"] == "verified"
 
 
 def test_entity_page_shows_the_wikidata_link_and_imported_facts_as_external(wikidata, tmp_path):

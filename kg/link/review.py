@@ -32,7 +32,7 @@ def _pair(store: KnowledgeStore, text: str) -> tuple[str, str]:
     if not sep or not entity.strip():
         raise KgError(f"{text!r} is not ENTITY=QID", hint="for example cambricon=Q990000003 or 캠브리콘=Q990000003")
     name = entity.strip()
-    iri = resolve_entity(store.store, "e:" + name if name.isascii() and "/" not in name and ":" not in name
+    iri = resolve_entity(store, "e:" + name if name.isascii() and "/" not in name and ":" not in name
                          and name == name.lower() and " " not in name else name).value
     if not store.store.query("ASK { ?e ?p ?o }", use_default_graph_as_union=True,
                              substitutions={ox.Variable("e"): ox.NamedNode(iri)}):
