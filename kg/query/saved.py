@@ -46,6 +46,8 @@ _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Parameter:
+    """One `params:` item of a header: the variable it binds, its type and its default text."""
+
     name: str
     type: str
     default: str | None
@@ -55,6 +57,8 @@ class Parameter:
 
 @dataclass(frozen=True)
 class SavedQuery:
+    """A query with its header, as the CLI, the server and Python all see it."""
+
     name: str  # file stem ("ad-hoc" for query text)
     title: str
     description: str
