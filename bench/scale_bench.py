@@ -46,7 +46,7 @@ QUERY = """
 import json, sys, time
 from kg.query import load_saved_queries, run_query
 from kg.rdf.store import KnowledgeStore
-store = KnowledgeStore(sys.argv[1], read_only=True).store
+store = KnowledgeStore(sys.argv[1], read_only=True)
 saved = load_saved_queries()[sys.argv[2]]
 # required parameters only: a name for text and entities (entities-search, entity), an action for IRIs
 ACTION = ("SELECT ?a WHERE { GRAPH ?g { ?a a <https://w3id.org/chipgraph/ontology#ExportControl> } } "

@@ -75,7 +75,7 @@ def scenarios(store: Path) -> list[Scenario]:
     knowledge = KnowledgeStore(store, read_only=True)
     prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
     for name, params in SAVED:
-        bound = bind_parameters(knowledge.store, saved[name], params)
+        bound = bind_parameters(knowledge, saved[name], params)
         values = " ".join(f"VALUES ?{var.value} {{ {term} }}" for var, term in bound.items())
         text = re.sub(r"\bWHERE\s*\{", lambda m: m.group(0) + " " + values, saved[name].sparql, count=1)
         label = ", ".join(f"{k}={v}" for k, v in params.items())

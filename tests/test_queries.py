@@ -1,6 +1,6 @@
 """Saved queries (`queries/*.rq`) and `kg.query`: parsing, binding, running, serialising.
 
-Every test runs on a real on-disk pyoxigraph store loaded from `tests/fixtures/sample.trig`.
+Every test runs on a real on-disk `KnowledgeStore` loaded from `tests/fixtures/sample.trig`.
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ import rdflib
 
 from kg.errors import DataFileError, QueryError
 from kg.namespaces import ID_BASE, REFERENCE_GRAPH
+from kg.rdf.store import KnowledgeStore
+from kg.resources import queries_dir
 from kg.text import normalize_name
 from kg.query import (
     Parameter,
     QueryResult,
     SavedQuery,
     bind_parameters,
-    clear_entity_cache,
     load_saved_queries,
     parse_saved_query,
     resolve_entity,
@@ -68,26 +69,25 @@ SAVED = load_saved_queries()
 pytestmark = pytest.mark.filterwarnings("ignore:.*deprecated.*:DeprecationWarning")
 
 
-def _load(path: Path) -> ox.Store:
-    store = ox.Store(str(path))
-    store.load(path=str(FIXTURE), format=ox.RdfFormat.TRIG)
-    clear_entity_cache()
+def _load(path: Path) -> KnowledgeStore:
+    store = KnowledgeStore(path)
+    store.load(FIXTURE.read_bytes(), ox.RdfFormat.TRIG)
     return store
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    """A read-only store shared by the tests of this module (tests that write use `own_store`)."""
+def store(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeStore:
+    """A store shared by the tests of this module that only read (tests that write use `own_store`)."""
     return _load(tmp_path_factory.mktemp("store") / "kg")
 
 
 @pytest.fixture
-def own_store(tmp_path: Path) -> ox.Store:
+def own_store(tmp_path: Path) -> KnowledgeStore:
     return _load(tmp_path / "kg")
 
 
-def _quads(store: ox.Store) -> set[ox.Quad]:
-    return set(store.quads_for_pattern(None, None, None, None))
+def _quads(store: KnowledgeStore) -> set[ox.Quad]:
+    return set(store.match())
 
 
 def _nonempty(result: QueryResult) -> bool:
@@ -103,12 +103,12 @@ def _nonempty(result: QueryResult) -> bool:
 # ------------------------------------------------------------------------------------------------
 
 
-def test_fixture_follows_the_graph_model(store: ox.Store) -> None:
-    graphs = {g.value for g in store.named_graphs()}
+def test_fixture_follows_the_graph_model(store: KnowledgeStore) -> None:
+    graphs = set(store.graphs())
     articles = {g for g in graphs if g.startswith(ID_BASE + "article/")}
     assert REFERENCE_GRAPH in graphs and len(articles) == 2
     # the corroborated action is in both article graphs under the same IRI
-    in_graphs = {q.graph_name.value for q in store.quads_for_pattern(ox.NamedNode(CORROBORATED), None, None, None)}
+    in_graphs = {q.graph_name.value for q in store.match(ox.NamedNode(CORROBORATED))}
     assert in_graphs == articles
     # rdflib agrees that the file is valid TriG
     dataset = rdflib.Dataset()
@@ -125,9 +125,11 @@ def test_there_are_enough_saved_queries_of_every_kind() -> None:
     assert len(SAVED) >= 14
     kinds = {q.kind for q in SAVED.values()}
     assert "SELECT" in kinds and kinds & {"ASK", "CONSTRUCT"}
-    assert list(SAVED) == sorted(SAVED)
+    # every file of the folder is loaded, in name order, under its file name, with its text
+    assert list(SAVED) == sorted(path.stem for path in queries_dir().glob("*.rq"))
     for name, query in SAVED.items():
-        assert query.name == name and query.path is not None and query.path.stem == name
+        assert query.path == queries_dir() / f"{name}.rq"
+        assert query.sparql == query.path.read_text(encoding="utf-8").lstrip("\ufeff")
         assert query.sparql.lstrip().startswith("#+ title:"), name
         assert query.title and query.description, name
         for param in query.parameters:
@@ -136,43 +138,46 @@ def test_there_are_enough_saved_queries_of_every_kind() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SAVED))
-def test_saved_query_runs_with_defaults(store: ox.Store, name: str) -> None:
+def test_saved_query_runs_with_defaults(store: KnowledgeStore, name: str) -> None:
     result = run_query(store, SAVED[name], REQUIRED_VALUES.get(name, {}))
     assert result.kind == SAVED[name].kind
     assert _nonempty(result), f"{name} returned nothing on the fixture"
 
 
 @pytest.mark.parametrize("name", sorted(n for n, q in SAVED.items() if q.parameters))
-def test_saved_query_runs_with_every_parameter_given(store: ox.Store, name: str) -> None:
+def test_saved_query_runs_with_every_parameter_given(store: KnowledgeStore, name: str) -> None:
     query = SAVED[name]
     params = {p.name: SAMPLE_VALUES[p.name] for p in query.parameters}
     result = run_query(store, query, params)
     assert _nonempty(result), f"{name} returned nothing with {params}"
 
 
-def test_saved_query_by_name_path_and_text(store: ox.Store) -> None:
-    by_name = resolve_query(store, "wikidata-linked")
-    assert by_name is SAVED["wikidata-linked"] or by_name == SAVED["wikidata-linked"]
-    assert resolve_query(store, "wikidata-linked.rq").name == "wikidata-linked"
-    assert resolve_query(store, str(SAVED["wikidata-linked"].path)).title == by_name.title
-    adhoc = resolve_query(store, "SELECT ?l WHERE { e:nvidia rdfs:label ?l }")
-    assert adhoc.parameters == () and adhoc.path is None and adhoc.kind == "SELECT"
-    with pytest.raises(QueryError, match="wikidata-linked"):
-        resolve_query(store, "wikidata-linkd")
+def test_saved_query_by_name_path_and_text(store: KnowledgeStore) -> None:
+    by_name = resolve_query("wikidata-linked")
+    assert by_name.path == queries_dir() / "wikidata-linked.rq" and by_name.kind == "SELECT"
+    assert by_name.title == "Entities linked to Wikidata"
+    assert resolve_query("wikidata-linked.rq").path == by_name.path
+    assert resolve_query(str(by_name.path)).title == by_name.title
+    adhoc = resolve_query("SELECT ?l WHERE { e:nvidia rdfs:label ?l }")
+    assert adhoc.name == "ad-hoc" and adhoc.parameters == () and adhoc.path is None and adhoc.kind == "SELECT"
+    with pytest.raises(QueryError, match="did you mean wikidata-linked"):
+        resolve_query("wikidata-linkd")
     with pytest.raises(QueryError, match="no such query file"):
-        resolve_query(store, "/nonexistent/select-things.rq")
+        resolve_query("/nonexistent/select-things.rq")
+    with pytest.raises(QueryError, match="empty"):
+        resolve_query("  ")
 
 
-def test_query_file_outside_the_folder(store: ox.Store, tmp_path: Path) -> None:
+def test_query_file_outside_the_folder(store: KnowledgeStore, tmp_path: Path) -> None:
     path = _write(tmp_path, "#+ title: Select labels\nSELECT ?l WHERE { e:china rdfs:label ?l }\n", "select-labels.rq")
     result = run_query(store, str(path))
     assert result.query is not None and result.query.title == "Select labels" and len(result.rows) == 2
     plain = _write(tmp_path, "ASK { e:china ?p ?o }\n", "plain.rq")  # no header: titled by its name
-    assert resolve_query(store, str(plain)).title == "plain"
+    assert resolve_query(str(plain)).title == "plain"
     assert run_query(store, str(plain)).boolean is True
 
 
-def test_adhoc_text_uses_the_standard_prefixes_and_the_union_graph(store: ox.Store) -> None:
+def test_adhoc_text_uses_the_standard_prefixes_and_the_union_graph(store: KnowledgeStore) -> None:
     result = run_query(store, "SELECT ?l WHERE { e:nvidia rdfs:label ?l } ORDER BY ?l")
     assert [term_to_text(row[0]) for row in result.rows] == ["Nvidia@en", "엔비디아@ko"]
     # the corroborated action's agent appears in both article graphs; GRAPH ?g still sees them apart
@@ -180,7 +185,7 @@ def test_adhoc_text_uses_the_standard_prefixes_and_the_union_graph(store: ox.Sto
     assert result.rows[0][0].value == "2"
 
 
-def test_query_results_are_as_expected(store: ox.Store) -> None:
+def test_query_results_are_as_expected(store: KnowledgeStore) -> None:
     corroborated = run_query(store, "corroborated-claims").records()
     assert {r["action"].value for r in corroborated} == {CORROBORATED}
     assert {r["article"].value for r in corroborated} == {
@@ -209,7 +214,7 @@ def test_query_results_are_as_expected(store: ox.Store) -> None:
     assert timeline.rows == []
 
 
-def test_entity_query_never_shows_hidden_labels(store: ox.Store) -> None:
+def test_entity_query_never_shows_hidden_labels(store: KnowledgeStore) -> None:
     result = run_query(store, "entity", {"entity": "엔비디야"})
     records = result.records()
     assert {r["entity"].value for r in records} == {E + "nvidia"}
@@ -222,7 +227,7 @@ def test_entity_query_never_shows_hidden_labels(store: ox.Store) -> None:
     assert "엔비디야" not in search[0]["matched"].value
 
 
-def test_fact_sources_filters_by_action_and_entity(store: ox.Store) -> None:
+def test_fact_sources_filters_by_action_and_entity(store: KnowledgeStore) -> None:
     everything = run_query(store, "fact-sources").records()
     one = run_query(store, "fact-sources", {"action": CORROBORATED}).records()
     assert {r["fact"].value for r in one} == {CORROBORATED} and len(one) == 2
@@ -246,7 +251,9 @@ def _write(tmp_path: Path, text: str, name: str = "q.rq") -> Path:
 def test_header_is_parsed(tmp_path: Path) -> None:
     timeline = SAVED["export-controls-timeline"]
     assert timeline.title == "Export controls on a chip over time"
-    assert timeline.parameters == (Parameter("chip", "entity", None, timeline.parameters[0].description, False),)
+    [chip] = timeline.parameters
+    assert (chip.name, chip.type, chip.default, chip.required) == ("chip", "entity", None, False)
+    assert chip.description and chip.description in timeline.sparql
     assert SAVED["export-controls-by-country"].parameters[0].default == "미국"
     assert SAVED["entity"].parameters[0].required is True
     assert SAVED["export-control-graph"].kind == "CONSTRUCT"
@@ -332,30 +339,30 @@ def test_broken_file_in_a_folder_fails_the_load(tmp_path: Path) -> None:
     ("wd:Q160120", "huawei"),                # Wikidata IRI → the entity that is owl:sameAs it
     ("http://www.wikidata.org/entity/Q148", "china"),
 ])
-def test_entity_resolution(store: ox.Store, value: str, key: str) -> None:
+def test_entity_resolution(store: KnowledgeStore, value: str, key: str) -> None:
     assert resolve_entity(store, value) == ox.NamedNode(E + key)
 
 
-def test_entity_parameter_binds_the_iri(store: ox.Store) -> None:
+def test_entity_parameter_binds_the_iri(store: KnowledgeStore) -> None:
     bound = bind_parameters(store, SAVED["entity"], {"entity": "화웨이"})
     assert bound == {ox.Variable("entity"): ox.NamedNode(E + "huawei")}
     assert normalize_name(" Ascend-910B ") == normalize_name("ascend 910b") == "ascend910b"
 
 
-def test_preferred_label_wins_over_alias(store: ox.Store) -> None:
+def test_preferred_label_wins_over_alias(store: KnowledgeStore) -> None:
     # "미국" is the label of the United States; "미 정부" and "美" are aliases — no ambiguity
     assert resolve_entity(store, "미국") == ox.NamedNode(E + "united-states")
     assert resolve_entity(store, "미 정부") == ox.NamedNode(E + "us-government")
 
 
 @pytest.mark.parametrize("value", ["Ascend", "어센드"])
-def test_ambiguous_entity_lists_candidates(store: ox.Store, value: str) -> None:
+def test_ambiguous_entity_lists_candidates(store: KnowledgeStore, value: str) -> None:
     with pytest.raises(QueryError, match="several entities") as info:
         run_query(store, "entity", {"entity": value})
     assert "huawei-ascend-910b" in str(info.value) and "huawei-ascend-910c" in str(info.value)
 
 
-def test_unknown_entity_suggests_a_search(store: ox.Store) -> None:
+def test_unknown_entity_suggests_a_search(store: KnowledgeStore) -> None:
     with pytest.raises(QueryError, match="no entity is called '삼성전자'") as info:
         run_query(store, "entity", {"entity": "삼성전자"})
     assert "entities-search" in str(info.value)
@@ -363,14 +370,28 @@ def test_unknown_entity_suggests_a_search(store: ox.Store) -> None:
         resolve_entity(store, "Nvidiaa")  # a near miss is answered with a suggestion
 
 
-def test_entity_cache_follows_store_changes(own_store: ox.Store) -> None:
+RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+
+
+def test_entity_names_follow_writes_through_the_store(own_store: KnowledgeStore) -> None:
+    assert resolve_entity(own_store, "화웨이") == ox.NamedNode(E + "huawei")  # the name index is now built
+    iri = ox.NamedNode(E + "cambricon")
+    own_store.extend([ox.Quad(iri, RDFS_LABEL, ox.Literal("캠브리콘", language="ko"), ox.NamedNode(REFERENCE_GRAPH))])
+    assert resolve_entity(own_store, "캠브리콘") == iri
+    own_store.update(f"DELETE WHERE {{ GRAPH ?g {{ <{iri.value}> rdfs:label ?l }} }}")
+    with pytest.raises(QueryError, match="no entity is called"):
+        resolve_entity(own_store, "캠브리콘")
+
+
+def test_a_miss_rebuilds_the_name_index(own_store: KnowledgeStore) -> None:
+    """A write that bypasses the KnowledgeStore (here the pyoxigraph store itself, standing in for
+    another writer) is not seen by `memo`: a name the index lacks is looked for again in the data
+    before the caller is told there is none."""
     with pytest.raises(QueryError):
         resolve_entity(own_store, "캠브리콘")
-    graph = ox.NamedNode(REFERENCE_GRAPH)
     iri = ox.NamedNode(E + "cambricon")
-    own_store.add(ox.Quad(iri, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                          ox.Literal("캠브리콘", language="ko"), graph))
-    assert resolve_entity(own_store, "캠브리콘") == iri  # a miss refreshes the cache
+    own_store.store.add(ox.Quad(iri, RDFS_LABEL, ox.Literal("캠브리콘", language="ko"), ox.NamedNode(REFERENCE_GRAPH)))
+    assert resolve_entity(own_store, "캠브리콘") == iri
 
 
 # ------------------------------------------------------------------------------------------------
@@ -396,7 +417,7 @@ def _typed_query(*params: Parameter) -> SavedQuery:
     ("iri", "cg:ExportControl", ox.NamedNode("https://w3id.org/chipgraph/ontology#ExportControl")),
     ("iri", "https://example.org/x", ox.NamedNode("https://example.org/x")),
 ])
-def test_typed_parameters(store: ox.Store, ptype: str, value: str, expected: ox.Literal) -> None:
+def test_typed_parameters(store: KnowledgeStore, ptype: str, value: str, expected: ox.Literal) -> None:
     query = _typed_query(Parameter("v", ptype, None, "", True))
     assert bind_parameters(store, query, {"v": value}) == {ox.Variable("v"): expected}
     assert run_query(store, query, {"v": value}).rows == [(expected,)]
@@ -407,13 +428,13 @@ def test_typed_parameters(store: ox.Store, ptype: str, value: str, expected: ox.
     ("integer", "1.5"), ("integer", "1_000"), ("decimal", "1e3"), ("decimal", "NaN"),
     ("boolean", "maybe"), ("iri", "not an iri"), ("iri", "<http://x> } SERVICE <http://evil/> {"),
 ])
-def test_bad_typed_values(store: ox.Store, ptype: str, value: str) -> None:
+def test_bad_typed_values(store: KnowledgeStore, ptype: str, value: str) -> None:
     query = _typed_query(Parameter("v", ptype, None, "", True))
     with pytest.raises(QueryError, match="'v'"):
         bind_parameters(store, query, {"v": value})
 
 
-def test_unknown_missing_and_default_parameters(store: ox.Store) -> None:
+def test_unknown_missing_and_default_parameters(store: KnowledgeStore) -> None:
     with pytest.raises(QueryError, match="no parameter 'chipp'") as info:
         run_query(store, "export-controls-timeline", {"chipp": "H20"})
     assert "chip" in (info.value.hint or "")
@@ -435,7 +456,7 @@ def test_unknown_missing_and_default_parameters(store: ox.Store) -> None:
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
-def test_injection_values_are_only_literals(own_store: ox.Store, value: str) -> None:
+def test_injection_values_are_only_literals(own_store: KnowledgeStore, value: str) -> None:
     before = _quads(own_store)
     search = SAVED["entities-search"]
     assert bind_parameters(own_store, search, {"q": value}) == {ox.Variable("q"): ox.Literal(value)}
@@ -447,7 +468,7 @@ def test_injection_values_are_only_literals(own_store: ox.Store, value: str) -> 
     assert _quads(own_store) == before
 
 
-def test_updates_are_refused(own_store: ox.Store) -> None:
+def test_updates_are_refused(own_store: KnowledgeStore) -> None:
     before = _quads(own_store)
     for update in ("DROP ALL", "CLEAR DEFAULT", "DELETE WHERE { ?s ?p ?o }",
                    "PREFIX x: <http://x/> INSERT DATA { x:a x:b x:c }"):
@@ -456,7 +477,7 @@ def test_updates_are_refused(own_store: ox.Store) -> None:
     assert _quads(own_store) == before
 
 
-def test_syntax_error_carries_the_parser_message(store: ox.Store) -> None:
+def test_syntax_error_carries_the_parser_message(store: KnowledgeStore) -> None:
     bad = "SELECT ?s WHERE { ?s ?p }"
     with pytest.raises(SyntaxError) as native:
         store.query(bad)
@@ -467,14 +488,14 @@ def test_syntax_error_carries_the_parser_message(store: ox.Store) -> None:
     assert "\n" not in str(info.value)
 
 
-def test_syntax_error_in_a_saved_file_names_the_file(store: ox.Store, tmp_path: Path) -> None:
+def test_syntax_error_in_a_saved_file_names_the_file(store: KnowledgeStore, tmp_path: Path) -> None:
     path = _write(tmp_path, "#+ title: Broken body\nSELECT ?s WHERE { ?s ?p \n", "body.rq")
     with pytest.raises(QueryError, match="syntax error") as info:
         run_query(store, str(path))
     assert info.value.path == path
 
 
-def test_timeout(store: ox.Store) -> None:
+def test_timeout(store: KnowledgeStore) -> None:
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with pytest.raises(QueryError, match="ran longer than 0.05 s"):
         run_query(store, slow, timeout=0.05)
@@ -487,7 +508,7 @@ def test_timeout(store: ox.Store) -> None:
 # ------------------------------------------------------------------------------------------------
 
 
-def test_select_serialisations_parse(store: ox.Store) -> None:
+def test_select_serialisations_parse(store: KnowledgeStore) -> None:
     result = run_query(store, "stock-moves")
     n = len(result.rows)
     document = json.loads(serialize_result(result, "json"))
@@ -509,7 +530,7 @@ def test_select_serialisations_parse(store: ox.Store) -> None:
         assert len(list(ox.parse_query_results(serialize_result(result, fmt), format=native))) == n
 
 
-def test_ask_serialisations(store: ox.Store) -> None:
+def test_ask_serialisations(store: KnowledgeStore) -> None:
     result = run_query(store, "is-export-controlled")
     assert result.kind == "ASK" and result.boolean is True
     assert json.loads(serialize_result(result, "json")) == {"head": {}, "boolean": True}
@@ -523,7 +544,7 @@ def test_ask_serialisations(store: ox.Store) -> None:
 @pytest.mark.parametrize(("fmt", "rdflib_format"), [
     ("turtle", "turtle"), ("ntriples", "nt"), ("nquads", "nquads"), ("jsonld", "json-ld"), ("rdfxml", "xml"),
 ])
-def test_graph_serialisations_parse(store: ox.Store, fmt: str, rdflib_format: str) -> None:
+def test_graph_serialisations_parse(store: KnowledgeStore, fmt: str, rdflib_format: str) -> None:
     result = run_query(store, "export-control-graph")
     assert result.kind == "CONSTRUCT" and len(set(result.triples)) == len(result.triples)
     data = serialize_result(result, fmt)
@@ -551,3 +572,11 @@ def test_term_to_text() -> None:
     assert term_to_text(ox.Literal("-2.2", datatype=ox.NamedNode(XSD + "decimal"))) == "-2.2"
     assert term_to_text(ox.BlankNode("b0")) == "_:b0"
     assert term_to_text(None) == ""
+
+
+def test_federated_queries_are_recognised() -> None:
+    assert SAVED["federated-export-control-firms"].is_federated
+    assert not SAVED["external-export-control-firms"].is_federated  # reads the cache graph instead
+    commented = SavedQuery("c", "C", "", (), '# SERVICE in a comment\nSELECT ("SERVICE" AS ?s) {}', None)
+    assert not commented.is_federated
+    assert SavedQuery("s", "S", "", (), "SELECT * { service <http://x/> { ?s ?p ?o } }", None).is_federated

@@ -1,4 +1,5 @@
-"""What every CLI command shares: the consoles and the rule that a KgError is one line.
+"""What every CLI command shares: the consoles, the `--store` option and the rule that a
+KgError is one line.
 
 Expected failures (bad input, unknown query, missing store) end in one line on stderr and exit
 status 1, never a traceback.
@@ -7,15 +8,25 @@ status 1, never a traceback.
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from pathlib import Path
+from typing import Annotated, Callable, Optional
 
 import typer
 from rich.console import Console
 
 from kg.errors import KgError
+from kg.settings import SETTINGS, default_store
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
+
+StoreOption = Annotated[Optional[Path], typer.Option(
+    "--store", help=f"Store folder [env {SETTINGS['store'].env}; default {SETTINGS['store'].default}]")]
+
+
+def store_path(store: Path | None) -> Path:
+    """The `--store` folder, else the configured default (`CHIPGRAPH_STORE`, ./chipgraph-store)."""
+    return store or default_store()
 
 
 def friendly(func: Callable) -> Callable:

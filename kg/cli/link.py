@@ -1,7 +1,7 @@
 """CLI commands for linking to Wikidata: `kg link`, `kg link review`, `kg import-external`.
 
-Kept out of `kg/cli.py` so the linking code has one owner; `kg/cli.py` registers them with
-`app.add_typer(link_app, name="link")` and `app.command("import-external")(import_external)`.
+`kg/cli/__init__.py` registers them with `app.add_typer(link_app, name="link")` and
+`app.command("import-external")(import_external)`.
 Like every command, each parses, calls one library function and prints; a KgError becomes one
 line on stderr and exit status 1.
 """
@@ -12,11 +12,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
-from kg.cli.console import friendly, out
-from kg.settings import SETTINGS, default_store
+from kg.cli.console import StoreOption, friendly, out, store_path, wide
+from kg.settings import SETTINGS
 
 link_app = typer.Typer(add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
                        help="Find Wikidata candidates for entities without an identity link; `review` them.")
@@ -27,8 +26,6 @@ def _opt(name: str, text: str):
     return typer.Option(help=f"{text} [env {setting.env}; default {setting.default}]")
 
 
-StoreOption = Annotated[Optional[Path], typer.Option(
-    "--store", help=f"Store folder [env {SETTINGS['store'].env}; default {SETTINGS['store'].default}]")]
 EndpointOption = Annotated[Optional[str], _opt("wikidata_endpoint", "SPARQL endpoint")]
 ApiOption = Annotated[Optional[str], _opt("wikidata_api", "MediaWiki API (wbsearchentities)")]
 CacheOption = Annotated[Optional[Path], _opt("link_cache", "Cache folder of Wikidata answers")]
@@ -68,7 +65,7 @@ def link(
     from kg.link import link as run_link
     from kg.rdf.store import KnowledgeStore
 
-    knowledge = KnowledgeStore(store or default_store())
+    knowledge = KnowledgeStore(store_path(store))
     client = _client(endpoint, api, cache)
     try:
         report = run_link(knowledge, client, _decisions(decisions), accept_above=accept_above)
@@ -91,7 +88,7 @@ def review(
     from kg.query import shorten_iri
     from kg.rdf.store import KnowledgeStore
 
-    knowledge = KnowledgeStore(store or default_store())
+    knowledge = KnowledgeStore(store_path(store))
     if accept or reject:
         decide(knowledge, _decisions(decisions), accept=accept or [], reject=reject or [], by=by)
         out.print(f"recorded {len(accept or []) + len(reject or [])} decisions in {_decisions(decisions)}",
@@ -103,7 +100,7 @@ def review(
         table.add_column(column)
     for c in rows:
         table.add_row(shorten_iri(c.entity), c.qid, f"{c.score:.2f}", c.label, c.description, c.method)
-    (out if out.is_terminal else Console(width=220, soft_wrap=True)).print(table)
+    wide().print(table)
     out.print(f"{len(rows)} candidates", highlight=False)
 
 
@@ -117,7 +114,7 @@ def import_external(
     from kg.link import import_external as run_import
     from kg.rdf.store import KnowledgeStore
 
-    knowledge = KnowledgeStore(store or default_store())
+    knowledge = KnowledgeStore(store_path(store))
     client = _client(endpoint, None, cache)
     try:
         items, triples = run_import(knowledge, client)

@@ -14,7 +14,6 @@ from starlette.responses import Response
 
 from kg import formats
 from kg.formats import Format
-from kg.query import clear_entity_cache
 from kg.rdf.store import KnowledgeStore
 from kg.server.errors import ServerError, one_line
 from kg.server.messages import answer, media_type, read_body
@@ -41,7 +40,6 @@ async def graph_store(request: Request) -> Response:
     else:
         quads = await _parse_body(request, state, target)
         await state.run(_write, state.knowledge, target, quads, request.method == "PUT", timeout=False)
-    clear_entity_cache(state.knowledge)
     created = isinstance(target, ox.NamedNode) and request.method in ("PUT", "POST") and not existed
     return Response(status_code=201 if created else 204)
 

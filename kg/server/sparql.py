@@ -20,7 +20,6 @@ from starlette.responses import Response
 from kg import formats
 from kg.formats import Format
 from kg.namespaces import PREFIXES
-from kg.query import clear_entity_cache
 from kg.rdf.store import KnowledgeStore
 from kg.server.description import service_description
 from kg.server.errors import ServerError, one_line
@@ -157,4 +156,3 @@ def update(knowledge: KnowledgeStore, text: str, base_iri: str) -> None:
         raise ServerError(400, f"the update is malformed{_where(exc)}") from None
     except (RuntimeError, ValueError) as exc:
         raise ServerError(400, f"the update failed: {one_line(exc, 400)}") from None
-    clear_entity_cache(knowledge)  # labels may have changed

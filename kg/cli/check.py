@@ -1,0 +1,42 @@
+"""`kg stats` and `kg validate`: what the store holds, and whether it keeps the ontology's rules."""
+
+from __future__ import annotations
+
+import typer
+
+from kg.cli.console import StoreOption, friendly, out, store_path
+
+
+@friendly
+def stats(store: StoreOption = None) -> None:
+    """Counts of articles, entities, actions and relations in the store."""
+    from rich.table import Table
+
+    from kg.rdf.stats import store_stats
+    from kg.rdf.store import KnowledgeStore
+
+    sections = store_stats(KnowledgeStore(store_path(store), read_only=True))
+    for title, rows in sections.items():
+        table = Table(title=title, header_style="bold")
+        table.add_column("")
+        table.add_column("count", justify="right")
+        for label, count in rows:
+            table.add_row(label, f"{count:,}")
+        out.print(table)
+
+
+@friendly
+def validate(store: StoreOption = None) -> None:
+    """Check the graph against the SHACL shapes, invariant queries and verified QIDs."""
+    from kg.rdf.store import KnowledgeStore
+    from kg.link import accepted_qids
+    from kg.rdf.validate import validate as run_validate
+
+    report = run_validate(KnowledgeStore(store_path(store), read_only=True), accepted=accepted_qids())
+    for finding in report.findings:
+        out.print(f"[red]✗[/red] {finding.check}: {finding.focus} — {finding.message}", highlight=False)
+    if report.conforms:
+        out.print(f"[green]✓[/green] {report.triples:,} triples conform to the shapes and checks", highlight=False)
+        return
+    out.print(f"{len(report.findings)} problems", highlight=False)
+    raise typer.Exit(1)

@@ -1,0 +1,109 @@
+"""A query's answer, materialised apart from the store, and its renderings: short text for
+people, SPARQL results (JSON, XML, CSV, TSV) and RDF (Turtle, N-Triples, JSON-LD, …) for tools."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError
+from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, lookup
+from kg.namespaces import PREFIXES, XSD_NS
+from kg.query.curies import shorten_iri
+from kg.query.saved import SavedQuery
+from kg.rdf.store import Term
+
+
+@dataclass
+class QueryResult:
+    """A materialised query result, independent of the store (for the CLI and an HTTP server)."""
+
+    kind: str  # SELECT | ASK | CONSTRUCT | DESCRIBE
+    variables: tuple[str, ...] = ()
+    rows: list[tuple[Term | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    query: SavedQuery | None = None
+
+    def __len__(self) -> int:
+        if self.kind == "SELECT":
+            return len(self.rows)
+        if self.kind == "ASK":
+            return 1
+        return len(self.triples)
+
+    def records(self) -> list[dict[str, Term | None]]:
+        """SELECT rows as dicts keyed by variable name."""
+        return [dict(zip(self.variables, row)) for row in self.rows]
+
+
+def term_to_text(term: Term | None) -> str:
+    """A short human rendering: CURIEs for known namespaces, literal values with @lang."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return shorten_iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return f"{term.value}@{term.language}" if term.language else term.value
+    if isinstance(term, ox.Triple):
+        return f"<< {term_to_text(term.subject)} {term_to_text(term.predicate)} {term_to_text(term.object)} >>"
+    return str(term)
+
+
+def _json_term(term: Term) -> dict[str, Any]:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != XSD_NS + "string":
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {"type": "triple", "value": {"subject": _json_term(term.subject),
+                                            "predicate": _json_term(term.predicate),
+                                            "object": _json_term(term.object)}}
+    raise TypeError(f"cannot serialise {term!r}")
+
+
+def _results_json(result: QueryResult) -> bytes:
+    if result.kind == "ASK":
+        document: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+    else:
+        bindings = [{var: _json_term(term) for var, term in zip(result.variables, row) if term is not None}
+                    for row in result.rows]
+        document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def serialize_result(result: QueryResult, fmt: str | Format) -> bytes:
+    """Bytes of `result` in `fmt`: a results format (SELECT, ASK) or an RDF format (CONSTRUCT, DESCRIBE)."""
+    allowed = RESULT_FORMATS if result.kind in ("SELECT", "ASK") else GRAPH_FORMATS
+    found = fmt if isinstance(fmt, Format) else lookup(fmt)
+    if found not in allowed:
+        shown = found.value if found is not None else str(fmt).lower()
+        raise QueryError(f"a {result.kind} result cannot be written as {shown!r}",
+                         hint="use one of " + ", ".join(allowed))
+    if result.kind in ("SELECT", "ASK"):
+        as_json = _results_json(result)
+        if found is Format.JSON:
+            return as_json
+        parsed = ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)
+        return parsed.serialize(format=found.results_format)
+    if found is Format.NQUADS:
+        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
+        return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    rdf_format = found.rdf_format
+    prefixes = PREFIXES if found in (Format.TURTLE, Format.RDFXML, Format.JSONLD) else None
+    try:
+        return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes)
+    except (ValueError, TypeError):
+        return ox.serialize(result.triples, format=rdf_format)
