@@ -35,14 +35,11 @@ _spec.loader.exec_module(servers)
 
 def _mentioned(store: KnowledgeStore) -> dict[str, int]:
     """The same classification restricted to entities some article mentions."""
-    prefix = "PREFIX cg: <https://w3id.org/chipgraph/ontology#> PREFIX owl: <http://www.w3.org/2002/07/owl#> "
-    mentioned = {r["e"].value for r in store.store.query(
-        prefix + "SELECT DISTINCT ?e WHERE { GRAPH ?g { ?a cg:mentions ?e } }")}
-    certain = {r["e"].value for r in store.store.query(
-        prefix + "SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e owl:sameAs ?w } }")} & mentioned
-    close = [r["e"].value for r in store.store.query(
-        prefix + "SELECT ?e WHERE { GRAPH <https://w3id.org/chipgraph/graph/links> "
-                 "{ ?e <http://www.w3.org/2004/02/skos/core#closeMatch> ?w } }") if r["e"].value in mentioned]
+    mentioned = {r["e"].value for r in store.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { ?a cg:mentions ?e } }")}
+    certain = {r["e"].value for r in store.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e owl:sameAs ?w } }")} \
+        & mentioned
+    close = [r["e"].value for r in store.query("SELECT ?e WHERE { GRAPH cgg:links { ?e skos:closeMatch ?w } }")
+             if r["e"].value in mentioned]
     return {"total": len(mentioned), "certain": len(certain), "candidate": len(set(close) - certain),
             "nothing": len(mentioned - certain - set(close)), "links": len(close)}
 
