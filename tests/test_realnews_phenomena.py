@@ -193,3 +193,21 @@ def test_a_control_told_again_in_the_passive_takes_the_agent_named_before():
     controls = [a for a in facts(text, "2022-10-08").actions
                 if a.cls == "ExportControl" and a.roles.get("object") == ("nvidia-h100",)]
     assert controls and controls[0].roles["agent"] == ("us-department-of-commerce",)
+
+
+def relations(text: str, date: str = DATE) -> set[tuple[str, str, str]]:
+    return {(r.subject, r.predicate, r.object) for r in facts(text, date).relations}
+
+
+def test_firms_listed_as_examples_of_a_countrys_firms_are_headquartered_there():
+    found = relations("바이트댄스와 텐센트 등 중국 빅테크들이 H20 구매에 나섰다.")
+    assert {("bytedance", "headquarteredIn", "china"), ("tencent", "headquarteredIn", "china")} <= found
+
+
+def test_a_listing_never_contradicts_the_gazetteers_home_country():
+    assert ("nvidia", "headquarteredIn", "china") not in relations("엔비디아 등 중국 기업들이 전시회에 참가했다.")
+
+
+def test_a_chip_named_with_its_maker_in_one_sentence_is_developed_by_it():
+    found = relations("엔비디아는 지난해 10월 수출 통제 조치로 인해 첨단 AI칩 A100의 중국 수출길이 막히자 사양을 낮춘 칩을 팔았다.")
+    assert ("nvidia", "develops", "nvidia-a100") in found

@@ -60,6 +60,32 @@ def relations_in_sentence(sentence: Sentence, mentions: list[Mention], gaz: Gaze
     found += _use_relations(sentence, mentions)
     found += _maker_relations(sentence, mentions, gaz)
     found += _leader_relations(sentence, mentions, gaz)
+    found += _listed_examples(sentence, mentions, gaz)
+    return found
+
+
+def _listed_examples(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer) -> list[Relation]:
+    """바이트댄스와 텐센트 등 중국 빅테크: firms listed as examples of a country's firms are
+    headquartered there (every firm of the list, not only the last)."""
+    rules = _rules()
+    spec = rules["example_country"]
+    base = sentence.start
+    found = []
+    for i, country in enumerate(mentions):
+        if country.type != "Country" or i == 0:
+            continue
+        after = normalize_name(sentence.text[country.end - base:country.end - base + 8])
+        gap = normalize_name(sentence.text[mentions[i - 1].end - base:country.start - base])
+        if not after.startswith(tuple(normalize_name(w) for w in spec["firm_words"])) or gap not in spec["markers"]:
+            continue
+        j = i - 1
+        while j >= 0 and mentions[j].type == "Firm":
+            if _plausible("headquarteredIn", mentions[j].key, country.key, gaz):
+                found.append(Relation(mentions[j].key, "headquarteredIn", country.key, sentence.text,
+                                      round(rules["confidence"]["rule"] * min(mentions[j].confidence, country.confidence), 3)))
+            if j == 0 or mentions[j - 1].cue != "coord":
+                break
+            j -= 1
     return found
 
 
@@ -136,10 +162,14 @@ def _matches(rule: dict[str, Any], gap: str, after: str) -> bool:
 
 
 def _plausible(predicate: str, subject: str, obj: str, gaz: Gazetteer) -> bool:
-    """A develops relation contradicting the gazetteer's maker of the chip is a misreading."""
+    """A relation contradicting the gazetteer (another maker of the chip, another home country
+    of the firm) is a misreading."""
     if predicate == "develops":
         makers = gaz.inverse("develops", obj)
         return not makers or subject in makers
+    if predicate == "headquarteredIn":
+        homes = gaz.related("headquarteredIn", subject)
+        return not homes or obj in homes
     return True
 
 
