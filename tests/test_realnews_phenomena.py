@@ -211,3 +211,10 @@ def test_a_listing_never_contradicts_the_gazetteers_home_country():
 def test_a_chip_named_with_its_maker_in_one_sentence_is_developed_by_it():
     found = relations("엔비디아는 지난해 10월 수출 통제 조치로 인해 첨단 AI칩 A100의 중국 수출길이 막히자 사양을 낮춘 칩을 팔았다.")
     assert ("nvidia", "develops", "nvidia-a100") in found
+
+
+def test_each_line_of_a_result_is_its_own_revenue_fact():
+    text = "SK하이닉스는 3분기 매출이 20% 증가한 24조원, 영업이익이 60% 늘어난 11조원으로 집계됐다고 밝혔다."
+    found = sorted((str(a.values["amount"]), str(a.values["percent"]), a.currency)
+                   for a in facts(text, "2025-10-29").actions if a.cls == "Revenue")
+    assert found == [("11000000000000", "60", "KRW"), ("24000000000000", "20", "KRW")]

@@ -1,7 +1,8 @@
 """Component 5: assembly. A candidate becomes actions: its raw confidence (the class's base
 score, lowered for each weak cue and new entity), one action per object where the class splits
 (A100 and H100 controlled together are two facts), one per firm for stock moves. Then each
-clause keeps, per class, the first candidate that made an action.
+clause keeps, per class, the first candidate that made an action. A results sentence that
+gives several lines (sales, operating profit) makes one action per line.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from decimal import Decimal
 
 from kg.extract.action import Action
 from kg.extract.doc import Candidate, SentenceDoc
+from kg.extract.triggers import trigger_classes
+from kg.extract.values import amount_values, is_conversion
 from kg.nlp.mentions import Mention
 
 
@@ -51,10 +54,40 @@ def _base(doc: SentenceDoc, c: Candidate) -> dict:
 def _actions(doc: SentenceDoc, c: Candidate) -> list[Action]:
     base = _base(doc, c)
     key_roles = {r: tuple(sorted({m.key for m in g})) for r, g in c.roles.items()}
+    if c.spec.get("split_metrics"):
+        metrics = _metrics(doc, c)
+        if len(metrics) > 1:
+            return [Action(roles=key_roles, values=values, **dict(base, currency=currency))
+                    for values, currency in metrics]
     split = c.spec.get("split")
     if split and len(key_roles.get(split, ())) > 1:
         return [Action(roles=dict(key_roles, **{split: (k,)}), values=c.values, **base) for k in key_roles[split]]
     return [Action(roles=key_roles, values=c.values, **base)]
+
+
+def _metrics(doc: SentenceDoc, c: Candidate) -> list[tuple[dict[str, Decimal], str | None]]:
+    """매출이 34% 증가한 32조8267억원, 영업이익이 68% 늘어난 19조1696억원: each line of a result
+    (a trigger of the class) with the amount and change that follow it, up to the next line."""
+    starts = [t.start for i, t in enumerate(doc.tokens[c.a:c.b], c.a)
+              if c.cls in trigger_classes(doc, i) and _line_trigger(doc, c, i)]
+    bounds = list(zip(starts, starts[1:] + [doc.tokens[c.b - 1].end]))
+    metrics = []
+    for low, high in bounds:
+        numbers = [q for q in doc.quantities if low <= q.start < high]
+        money = next((q for q in numbers if q.kind == "money" and q.currency and not is_conversion(doc, q)), None)
+        values = amount_values(money) if money is not None else {}
+        change = next((q for q in numbers if q.kind == "percent" and q.direction and q.value is not None), None)
+        if change is not None:
+            values["percent"] = change.value * change.direction
+        if values:
+            priced = money is not None and ("amount" in values or "minAmount" in values)
+            metrics.append((values, money.currency if priced else None))
+    return metrics
+
+
+def _line_trigger(doc: SentenceDoc, c: Candidate, i: int) -> bool:
+    after = c.spec.get("trigger_after", {}).get(doc.tokens[i].form)
+    return not after or (i > 0 and doc.tokens[i - 1].form in after)
 
 
 def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:

@@ -27,7 +27,7 @@ def _numbers(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, Decimal], str | 
     values: dict[str, Decimal] = {}
     in_clause = [q for q in doc.quantities if doc.in_clause(q.start, c.a, c.b)]
     pool = in_clause or (doc.quantities if c.spec.get("amount_from_sentence") else [])
-    money = next((q for q in pool if q.kind == "money" and q.currency and not _conversion(doc, q)), None)
+    money = next((q for q in pool if q.kind == "money" and q.currency and not is_conversion(doc, q)), None)
     if money is not None and "amount" in slots:
         values.update(amount_values(money))
         currency = money.currency if values else None
@@ -54,7 +54,7 @@ def amount_values(money: Quantity) -> dict[str, Decimal]:
     return found
 
 
-def _conversion(doc: SentenceDoc, money: Quantity) -> bool:
+def is_conversion(doc: SentenceDoc, money: Quantity) -> bool:
     """55억 달러(약 7조6000억 원): an amount in parentheses right after another is the article's
     conversion of it, not a second amount."""
     base = doc.sentence.start
