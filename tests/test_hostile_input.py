@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.ingest.clean import _split_long_line as split_long_line
+from kg.ingest.clean import split_long_line
 from kg.ingest import (
     MAX_ARTICLE_BYTES,
     MAX_FILE_BYTES,
@@ -366,7 +366,7 @@ def test_cli_file_names_with_brackets_are_printed_verbatim(tmp_path):
     "<html><body>" + "<p>엔비디아" * 20_000,
 ])
 def test_cleaning_adversarial_input_is_fast(raw, monkeypatch):
-    monkeypatch.setattr("kg.ingest.clean.HTML_PARSE_SECONDS", 2.0)
+    monkeypatch.setattr("kg.ingest.html.HTML_PARSE_SECONDS", 2.0)
     started = time.perf_counter()
     clean_text(raw)
     clean_text(raw, html=True)
@@ -374,7 +374,7 @@ def test_cleaning_adversarial_input_is_fast(raw, monkeypatch):
 
 
 def test_malformed_html_is_skipped_after_the_parse_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr("kg.ingest.clean.HTML_PARSE_SECONDS", 1.0)
+    monkeypatch.setattr("kg.ingest.html.HTML_PARSE_SECONDS", 1.0)
     (tmp_path / "soup.html").write_text("<html><body>" + "<p a='>' b=\"" * 20_000, encoding="utf-8")
     (tmp_path / "fine.html").write_text(f"<html><body><p>{STOCK}</p><p>{BAN}</p></body></html>", encoding="utf-8")
     started = time.perf_counter()

@@ -574,12 +574,13 @@ def test_markdown_heading_marker_is_not_part_of_the_title(tmp_path):
     b'{"id": 1}\x00\n',                                         # NUL: refused whole
 ])
 def test_jsonl_lines_read_lazily_split_as_the_whole_file_did(tmp_path, data):
-    from kg.ingest import _jsonl_lines, _read_text
+    from kg.ingest.files import read_text
+    from kg.ingest.jsonl import jsonl_lines
 
     path = tmp_path / "feed.jsonl"
     path.write_bytes(data)
-    whole = _read_text(path)
-    lazy = _jsonl_lines(path)
+    whole = read_text(path)
+    lazy = jsonl_lines(path)
     if isinstance(whole, Problem):
         assert lazy == whole
     else:
