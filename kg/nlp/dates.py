@@ -52,8 +52,9 @@ from typing import Any
 
 from kg import resources
 from kg.errors import DataFileError
+from kg.lexicon import read_mapping as _read_yaml
 from kg.isodate import iso_date
-from kg.nlp.wordlists import SPQ as _SPQ, alt as _alt, norm as _norm, read_mapping as _read_yaml
+from kg.nlp.wordlists import SPQ as _SPQ, alt as _alt, norm as _norm
 from kg.nlp.wordlists import table as _table, word_re as _word_re, words as _words
 
 LEXICON_FILE = "dates.yaml"
