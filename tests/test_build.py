@@ -129,13 +129,13 @@ def test_an_article_built_without_its_bad_date_still_exits_0(tmp_path):
 
 def _refuse_to_clean(monkeypatch) -> None:
     """Make decoding and cleaning fail loudly, so a rebuild that reads any article text raises."""
-    from kg import ingest
+    from kg.ingest import assemble, files
 
     def refuse(*args, **kwargs):
         raise AssertionError("an unchanged article was decoded or cleaned")
 
-    monkeypatch.setattr(ingest, "clean_text", refuse)
-    monkeypatch.setattr(ingest, "_decode_text", refuse)  # article files (a manifest is still read)
+    monkeypatch.setattr(assemble, "clean_text", refuse)
+    monkeypatch.setattr(files, "decode_text", refuse)  # article files (a manifest is still read)
 
 
 def test_a_no_change_rebuild_neither_decodes_nor_cleans(seeds_copy, tmp_path, monkeypatch):

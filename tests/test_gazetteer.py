@@ -287,3 +287,119 @@ def test_known_surface_forms_resolve(graph, entities, surface, key):
         if normalize(str(o)) == target
     }
     assert owners == {key}, f"{surface!r} resolves to {sorted(owners)}, want {key}"
+
+
+# --------------------------------------------------------------------------------------
+# The YAML lexicons: checked against their schemas when loaded, frozen once cached
+# --------------------------------------------------------------------------------------
+
+LEXICON_DIR = Path(__file__).resolve().parents[1] / "ontology" / "lexicon"
+LEXICONS = sorted(p.name for p in LEXICON_DIR.glob("*.yaml"))
+
+
+def _edited(tmp_path: Path, name: str, edit) -> Path:
+    """A copy of a shipped lexicon, parsed, changed by `edit(data)` and written back."""
+    import yaml
+
+    data = yaml.safe_load((LEXICON_DIR / name).read_text("utf-8"))
+    edit(data)
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _first_key(name: str, kind: type) -> str:
+    import yaml
+
+    data = yaml.safe_load((LEXICON_DIR / name).read_text("utf-8"))
+    return next(k for k, v in data.items() if isinstance(v, kind) and not isinstance(v, bool))
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_every_shipped_lexicon_has_a_schema_and_passes_it(name):
+    from kg.lexicon import load_yaml, schema_path
+
+    assert schema_path(Path(name).stem).is_file()
+    assert load_yaml(name)
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_a_misspelt_key_is_one_line_naming_file_and_key(tmp_path, name):
+    from kg.errors import DataFileError
+    from kg.lexicon import load_yaml
+
+    key = next(iter(__import__("yaml").safe_load((LEXICON_DIR / name).read_text("utf-8"))))
+    path = _edited(tmp_path, name, lambda data: data.__setitem__(key + "x", data.pop(key)))
+    with pytest.raises(DataFileError) as info:
+        load_yaml(name, tmp_path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:") and f"unknown key '{key}x'" in message and "\n" not in message
+    assert f"schemas/{Path(name).stem}.schema.yaml" in message
+
+
+@pytest.mark.parametrize("name", [n for n in LEXICONS if n != "calibration.yaml"])
+def test_a_wrongly_typed_value_names_the_key_and_the_value(tmp_path, name):
+    from kg.errors import DataFileError
+    from kg.lexicon import load_yaml
+
+    key = _first_key(name, list)
+    _edited(tmp_path, name, lambda data: data.__setitem__(key, {"not": "a list"}))
+    with pytest.raises(DataFileError, match=rf"'{key}' must be a list, not {{'not': 'a list'}}"):
+        load_yaml(name, tmp_path)
+
+
+@pytest.mark.parametrize("name", LEXICONS)
+def test_a_missing_key_is_named(tmp_path, name):
+    from kg.errors import DataFileError
+    from kg.lexicon import load_yaml
+    from kg.lexicon.schema import schema_path
+
+    import yaml
+
+    required = yaml.safe_load(schema_path(Path(name).stem).read_text("utf-8"))["required"]
+    _edited(tmp_path, name, lambda data: data.pop(required[-1]))
+    with pytest.raises(DataFileError, match=rf"missing key '{required[-1]}'"):
+        load_yaml(name, tmp_path)
+
+
+def test_a_nested_misspelling_names_the_whole_path_and_line(tmp_path):
+    from kg.errors import DataFileError
+    from kg.lexicon import load_yaml
+
+    text = (LEXICON_DIR / "relations.yaml").read_text("utf-8")
+    assert "  maker:" in text
+    (tmp_path / "relations.yaml").write_text(text.replace("  maker:", "  makre:", 1), encoding="utf-8")
+    with pytest.raises(DataFileError) as info:
+        load_yaml("relations.yaml", tmp_path)
+    assert "unknown key 'confidence.makre'" in info.value.message
+    line = info.value.line
+    assert line is not None and "makre:" in text.replace("  maker:", "  makre:", 1).splitlines()[line - 1]
+
+
+def test_the_cached_lexicons_cannot_be_changed_by_a_reader():
+    from kg.lexicon import lexicon
+
+    for name in LEXICONS:
+        data = lexicon(name)
+        with pytest.raises(TypeError):
+            data["new"] = 1  # type: ignore[index]
+        lists = [v for v in data.values() if isinstance(v, tuple)]
+        assert not any(isinstance(v, (list, dict, set)) for v in data.values()), name
+        for value in lists:
+            assert not hasattr(value, "append")
+
+
+def test_the_gazetteer_cannot_be_changed_by_a_reader():
+    import dataclasses
+
+    from kg.lexicon import gazetteer
+
+    gaz = gazetteer()
+    with pytest.raises(TypeError):
+        gaz.entities["nvidia2"] = gaz.entities["nvidia"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        gaz.alias_index["x"] = "nvidia"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        next(iter(gaz.relations.values())).add(("a", "b"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        gaz.entities = {}  # type: ignore[misc]

@@ -537,10 +537,39 @@ def test_malformed_boilerplate_yaml_is_a_data_file_error(tmp_path):
     assert str(path) in str(info.value)
 
 
-def test_bad_regex_in_boilerplate_names_the_pattern(tmp_path):
+def _shipped_boilerplate(tmp_path: Path, old: str, new: str) -> Path:
+    """A copy of the shipped boilerplate lexicon with one edit."""
     path = tmp_path / "boilerplate.yaml"
-    path.write_text("chrome_patterns:\n  - '^(작성자'\n", encoding="utf-8")
+    text = (Path(__file__).resolve().parent.parent / "ontology" / "lexicon" / "boilerplate.yaml").read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_bad_regex_in_boilerplate_names_the_pattern(tmp_path):
+    path = _shipped_boilerplate(tmp_path, "chrome_patterns:\n", "chrome_patterns:\n  - '^(작성자'\n")
     with pytest.raises(DataFileError, match=r"\^\(작성자"):
+        load_boilerplate(path)
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("\nspam:\n", "\nspma:\n", "unknown key 'spma'"),
+    ("  min_tokens: 8\n", "  min_token: 8\n", "unknown key 'spam.min_token'"),
+    ("  min_tokens: 8\n", "  min_tokens: eight\n", "'spam.min_tokens' must be a whole number, not 'eight'"),
+    ("  drop_tags: [", "  drop_tags: 3\n  old_drop_tags: [", "unknown key 'html.old_drop_tags'"),
+    ("\nhtml:\n", "\nhtml_rules:\n", "unknown key 'html_rules'"),
+])
+def test_boilerplate_schema_errors_name_the_file_and_key(tmp_path, old, new, message):
+    path = _shipped_boilerplate(tmp_path, old, new)
+    with pytest.raises(DataFileError) as info:
+        load_boilerplate(path)
+    assert message in info.value.message and info.value.path == path
+    assert "\n" not in str(info.value) and "boilerplate.schema.yaml" in str(info.value)
+
+
+def test_a_boilerplate_without_a_required_key_says_which(tmp_path):
+    path = _shipped_boilerplate(tmp_path, "  prose_endings: [다, 요]\n", "")
+    with pytest.raises(DataFileError, match=r"missing key 'spam\.prose_endings'"):
         load_boilerplate(path)
 
 
@@ -574,12 +603,13 @@ def test_markdown_heading_marker_is_not_part_of_the_title(tmp_path):
     b'{"id": 1}\x00\n',                                         # NUL: refused whole
 ])
 def test_jsonl_lines_read_lazily_split_as_the_whole_file_did(tmp_path, data):
-    from kg.ingest import _jsonl_lines, _read_text
+    from kg.ingest.files import read_text
+    from kg.ingest.jsonl import jsonl_lines
 
     path = tmp_path / "feed.jsonl"
     path.write_bytes(data)
-    whole = _read_text(path)
-    lazy = _jsonl_lines(path)
+    whole = read_text(path)
+    lazy = jsonl_lines(path)
     if isinstance(whole, Problem):
         assert lazy == whole
     else:

@@ -1,12 +1,10 @@
-"""Article bytes into text, and written publication dates into ISO dates.
+"""Article bytes into text.
 
 Why this is its own module: every later stage trusts that an article's text is what its
 author wrote. A wrong codec does not fail loudly, it "succeeds" with mojibake (cp949 maps
 most byte pairs to some Hangul or Hanja), and mojibake builds a graph of nonsense; so
 `decode_bytes` accepts a decoding only when it is certain (a BOM, strict UTF-8) or when the
-result reads as Korean/English prose, and otherwise raises `InputError`. The same rule for
-dates: `parse_date` normalises the forms Korean news writes and returns None for anything
-ambiguous or impossible rather than guess.
+result reads as Korean/English prose, and otherwise raises `InputError`.
 
 Guarantees:
 
@@ -14,10 +12,10 @@ Guarantees:
   executables, databases: named by magic number in the error), honours a byte-order mark,
   recognises BOM-less UTF-16 by its NUL bytes, and only accepts a CP949 (EUC-KR) or guessed
   decoding that is mostly Hangul/ASCII. It raises `InputError` (with a hint) instead.
-* `parse_date` returns `YYYY-MM-DD`, `YYYY-MM`, `YYYY` or None; never a date that does not
-  exist, a year outside 1900–2100, or a guess at a two-digit year.
+* `decode_text` is `decode_bytes` with every line break (CR LF, CR, VT, FF, NEL, U+2028,
+  U+2029) made "\n", the one line break later stages know (`LINE_BREAKS`).
 
-Neither function reads files or knows about articles; `kg.ingest` does that.
+Nothing here reads files (but `is_streamable_utf8`, which only looks) or knows about articles.
 """
 
 from __future__ import annotations
@@ -27,9 +25,8 @@ import unicodedata
 from pathlib import Path
 
 from kg.errors import InputError
-from kg.nlp.dates import iso_date
 
-__all__ = ["decode_bytes", "is_streamable_utf8", "parse_date"]
+__all__ = ["LINE_BREAKS", "SAMPLE_BYTES", "decode_bytes", "decode_text", "is_streamable_utf8"]
 
 
 # --------------------------------------------------------------------------------------
@@ -62,7 +59,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 # bytes that never occur in text files (tab, LF, VT, FF, CR and ESC are allowed)
 _CONTROL_BYTES = frozenset(set(range(0x00, 0x09)) | {0x0E, 0x0F} | set(range(0x10, 0x1B)) | {0x1C, 0x1D, 0x1E, 0x1F, 0x7F})
-_SAMPLE = 65536
+SAMPLE_BYTES = 65536
+"""How much of a file (or text) the content sniffers look at: enough to judge, bounded on huge input."""
+LINE_BREAKS = re.compile(r"\r\n|[\r\v\f\x85\u2028\u2029]")
+"""Every line break but "\\n"; `decode_text` and the cleaners replace them with "\\n"."""
 
 
 def _binary_kind(data: bytes) -> str | None:
@@ -98,7 +98,7 @@ def _is_plausible_text(text: str) -> bool:
     printable, at least 70% of the non-ASCII ones are of a kind Korean news uses (no Arabic
     presentation forms or Cyrillic out of nowhere), and there is almost no replacement junk.
     """
-    visible = [c for c in text[:_SAMPLE] if not c.isspace()]
+    visible = [c for c in text[:SAMPLE_BYTES] if not c.isspace()]
     if not visible:
         return True
     ascii_count = sum(1 for c in visible if " " < c < "\x7f")
@@ -130,7 +130,7 @@ def _decode_utf16_by_nuls(data: bytes) -> str | None:
     """
     if len(data) % 2:
         return None
-    sample = data[:_SAMPLE]
+    sample = data[:SAMPLE_BYTES]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     total = even + odd
     if total == 0:
@@ -175,7 +175,7 @@ def decode_bytes(data: bytes) -> str:
         if text is not None:
             return text
         raise InputError("binary file (NUL bytes) — not an article")
-    sample = data[:_SAMPLE]
+    sample = data[:SAMPLE_BYTES]
     if sample and sum(b in _CONTROL_BYTES for b in sample) > 0.01 * len(sample):
         raise InputError("binary file (many control bytes) — not an article")
     try:
@@ -194,6 +194,11 @@ def decode_bytes(data: bytes) -> str:
     raise InputError("cannot decode: not UTF-8, UTF-16 or CP949/EUC-KR text", hint="re-save the file as UTF-8")
 
 
+def decode_text(data: bytes) -> str:
+    """Decode a file's bytes (`decode_bytes`) and normalise its line breaks to `\\n`."""
+    return LINE_BREAKS.sub("\n", decode_bytes(data))
+
+
 def is_streamable_utf8(path: Path) -> bool:
     """True if the file is UTF-8 (BOM optional) with no NUL byte: `decode_bytes` would return
     `data.decode("utf-8")` for it, so it can be decoded line by line without holding it whole.
@@ -205,7 +210,7 @@ def is_streamable_utf8(path: Path) -> bool:
 
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
-        head = handle.read(_SAMPLE)
+        head = handle.read(SAMPLE_BYTES)
         if _binary_kind(head) or any(head.startswith(bom) for bom, codec in _BOMS if codec != "utf-8"):
             return False
         if head and sum(b in _CONTROL_BYTES for b in head) > 0.01 * len(head):
@@ -221,45 +226,3 @@ def is_streamable_utf8(path: Path) -> bool:
         except UnicodeDecodeError:
             return False
     return True
-
-
-# --------------------------------------------------------------------------------------
-# Dates
-# --------------------------------------------------------------------------------------
-
-_MIN_YEAR, _MAX_YEAR = 1900, 2100
-_DATE_PATTERNS = (
-    # 2024-09-30, 2024.09.30, 2024/9/3, "2024. 9. 30.", 2024-09, 2024 (optionally a time after)
-    re.compile(r"(?P<y>\d{4})(?:\s*[-./]\s*(?P<m>\d{1,2})(?:\s*[-./]\s*(?P<d>\d{1,2}))?)?\.?"
-               r"(?:[T\s]\d{1,2}:\d{2}.*)?"),
-    # 20240930
-    re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})"),
-    # 2024년 9월 30일, 2024년 9월, 2024년
-    re.compile(r"(?P<y>\d{4})\s*년(?:\s*(?P<m>\d{1,2})\s*월(?:\s*(?P<d>\d{1,2})\s*일)?)?"),
-)
-
-
-def _valid_date(year: int, month: int | None, day: int | None) -> str | None:
-    """Format a date at the precision given, or None if it is not a real calendar date in
-    the years a publication date can have."""
-    return iso_date(year, month, day) if _MIN_YEAR <= year <= _MAX_YEAR else None
-
-
-def parse_date(value: str) -> str | None:
-    """Normalise a publication date to `YYYY-MM-DD`, `YYYY-MM` or `YYYY`; None if invalid.
-
-    Accepted: `2024-09-30`, `2024.09.30`, `2024/9/3`, `2024. 9. 30.`, `20240930`,
-    `2024년 9월 30일`, `2024-09`, `2024`, and ISO date-times (`2024-09-30T10:00:00+09:00`,
-    the date as written is kept, no time-zone shift). Rejected: two-digit years (`24-09-30`
-    could be 1924 or 2024, and board software writes `25-04-17` for 2025 — too ambiguous to
-    guess), impossible dates (`2024-02-30`) and years outside 1900–2100 (almost surely typos).
-    """
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    for pattern in _DATE_PATTERNS:
-        match = pattern.fullmatch(text)
-        if match:
-            month, day = match.group("m"), match.group("d")
-            return _valid_date(int(match.group("y")), int(month) if month else None, int(day) if day else None)
-    return None

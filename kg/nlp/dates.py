@@ -52,7 +52,9 @@ from typing import Any
 
 from kg import resources
 from kg.errors import DataFileError
-from kg.nlp.wordlists import SPQ as _SPQ, alt as _alt, norm as _norm, read_mapping as _read_yaml
+from kg.lexicon import read_mapping as _read_yaml
+from kg.isodate import iso_date
+from kg.nlp.wordlists import SPQ as _SPQ, alt as _alt, norm as _norm
 from kg.nlp.wordlists import table as _table, word_re as _word_re, words as _words
 
 LEXICON_FILE = "dates.yaml"
@@ -265,24 +267,6 @@ def _parse_article_date(article_date: str | None) -> _ArticleDate:
     if iso_date(y, m, d) is None:
         raise ValueError(f"article_date {article_date!r} is not a calendar date")
     return _ArticleDate(y, m, d)
-
-
-def iso_date(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
-    """ISO string for a valid year / year-month / date, else None (also used for metadata
-    dates by `kg.ingest.decode.parse_date`)."""
-    if y is None or not 1 <= y <= 9999:
-        return None
-    if m is None:
-        return f"{y:04d}"
-    if not 1 <= m <= 12:
-        return None
-    if d is None:
-        return f"{y:04d}-{m:02d}"
-    try:
-        _dt.date(y, m, d)
-    except ValueError:
-        return None
-    return f"{y:04d}-{m:02d}-{d:02d}"
 
 
 def _add_months(y: int, m: int, k: int) -> tuple[int, int]:

@@ -47,7 +47,8 @@ from typing import Any
 
 from kg import resources
 from kg.errors import DataFileError
-from kg.nlp.wordlists import SP as _SP, SPQ as _SPQ, alt as _alt, norm as _norm, read_mapping as _read_yaml
+from kg.lexicon import read_mapping as _read_yaml
+from kg.nlp.wordlists import SP as _SP, SPQ as _SPQ, alt as _alt, norm as _norm
 from kg.nlp.wordlists import table as _table, words as _words
 
 LEXICON_FILE = "numbers.yaml"

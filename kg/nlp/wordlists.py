@@ -1,8 +1,8 @@
-"""Reading the word-list lexicons (dates.yaml, numbers.yaml) and turning words into regexes.
+"""Turning the word lists of the lexicons (dates.yaml, numbers.yaml) into checked tables and regexes.
 
 Shared by the date and number grammars: both keep their words in YAML that a domain expert
-edits, so both need the same strict reading (a malformed file names itself and the line) and
-the same rule that a space inside a word matches one space or none (이번 달 / 이번달).
+edits (read strictly by `kg.lexicon.read_mapping`), so both need the same checks and the
+same rule that a space inside a word matches one space or none (이번 달 / 이번달).
 """
 
 from __future__ import annotations
@@ -11,33 +11,10 @@ import re
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-import yaml
-
 from kg.errors import DataFileError
 
 SP = r"[ \t\u00a0]"
 SPQ = SP + "?"
-
-
-def read_mapping(path: Path) -> dict[str, Any]:
-    """Read one lexicon file; any problem becomes a DataFileError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"cannot read the lexicon: {exc}", path=path,
-                            hint="restore the file from the Chipgraph sources") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataFileError(f"malformed YAML: {problem}", path=path, line=line,
-                            hint="fix the YAML syntax") from exc
-    if not isinstance(data, dict):
-        raise DataFileError("expected a mapping of word lists at the top level", path=path,
-                            hint=f"see the comments in the shipped {path.name}")
-    return data
 
 
 def words(data: dict, key: str, path: Path) -> list[str]:
