@@ -22,7 +22,6 @@ from kg.resources import ontology_dir
 FILE = "wikidata.yaml"
 _SCORES = ("exact label", "exact alias", "prefix", "names agree", "type confirmed", "type weak",
            "country agrees", "country differs")
-_TOP = ("classes", "types", "scores", "keep", "accept lead", "search")
 _TYPE_KEYS = ("confirm", "weak", "exclude")
 
 
@@ -57,33 +56,12 @@ class LinkRules:
                        for c in group})
 
 
-def _mapping(value: Any, keys: tuple[str, ...], where: str, path: Path, *, required: bool = True) -> dict:
-    if not isinstance(value, dict):
-        raise DataFileError(f"'{where}' must be a mapping", path=path, hint=f"see the comments in {path.name}")
-    unknown = [k for k in value if k not in keys]
-    if unknown:
-        raise DataFileError(f"unknown key '{unknown[0]}' in '{where}'", path=path,
-                            hint="expected " + ", ".join(keys))
-    missing = [k for k in keys if k not in value]
-    if required and missing:
-        raise DataFileError(f"'{where}' has no key '{missing[0]}'", path=path, hint=f"see the comments in {path.name}")
-    return value
-
-
-def _number(value: Any, where: str, path: Path, *, integer: bool = False) -> float:
-    ok = isinstance(value, int) if integer else isinstance(value, (int, float))
-    if not ok or isinstance(value, bool):
-        raise DataFileError(f"'{where}' must be {'a whole number' if integer else 'a number'}, not {value!r}",
-                            path=path)
-    return value
-
-
-def _classes(data: dict, path: Path) -> dict[str, str]:
+def _classes(data: Mapping[str, Any], path: Path) -> Mapping[str, str]:
     classes = data["classes"]
-    if not isinstance(classes, dict) or not classes:
+    if not classes:
         raise DataFileError("'classes' must map names to Wikidata class ids", path=path)
     for name, qid in classes.items():
-        if not isinstance(qid, str) or not is_qid(qid):
+        if not is_qid(qid):
             raise DataFileError(f"'classes': {name!r} must be a Wikidata id such as Q4830453, not {qid!r}", path=path)
     return classes
 
@@ -92,11 +70,10 @@ def _type_rule(name: str, spec: Any, classes: dict[str, str], path: Path) -> Typ
     if name not in ENTITY_TYPES:
         raise DataFileError(f"'types': {name!r} is not a Chipgraph entity type", path=path,
                             hint="one of " + ", ".join(ENTITY_TYPES))
-    spec = _mapping(spec, _TYPE_KEYS, f"types: {name}", path, required=False)
     groups = {}
     for key in _TYPE_KEYS:
-        names = spec.get(key, [])
-        if not isinstance(names, list) or any(n not in classes for n in names):
+        names = spec.get(key, ())
+        if any(n not in classes for n in names):
             raise DataFileError(f"'types: {name}: {key}' must list names of 'classes', not {names!r}", path=path,
                                 hint="add the class under 'classes' first")
         groups[key] = frozenset(classes[n] for n in names)
@@ -104,27 +81,20 @@ def _type_rule(name: str, spec: Any, classes: dict[str, str], path: Path) -> Typ
 
 
 def load_rules(path: Path | None = None) -> LinkRules:
-    """Read and check a rules file (the shipped one by default)."""
+    """Read a rules file (the shipped one by default): its shape is checked against
+    ontology/lexicon/schemas/wikidata.schema.yaml, what refers to what here."""
     path = path or ontology_dir() / "links" / FILE
-    data = _mapping(load_yaml(path.name, path.parent), _TOP, path.name, path)
+    data = load_yaml(path.name, path.parent)
     classes = _classes(data, path)
-    types = data["types"]
-    if not isinstance(types, dict):
-        raise DataFileError("'types' must map entity types to their classes", path=path)
-    scores = _mapping(data["scores"], _SCORES, "scores", path)
-    keep = _mapping(data["keep"], ("minimum score", "per entity"), "keep", path)
-    search = _mapping(data["search"], ("aliases", "languages"), "search", path)
-    languages = search["languages"]
-    if not isinstance(languages, list) or not languages or not all(isinstance(x, str) and x for x in languages):
+    scores, keep, search = data["scores"], data["keep"], data["search"]
+    if not search["languages"] or not all(search["languages"]):
         raise DataFileError("'search: languages' must list language codes such as ko", path=path)
     return LinkRules(
-        types=MappingProxyType({name: _type_rule(name, spec, classes, path) for name, spec in types.items()}),
-        scores=MappingProxyType({k: float(_number(scores[k], f"scores: {k}", path)) for k in _SCORES}),
-        minimum_score=float(_number(keep["minimum score"], "keep: minimum score", path)),
-        keep=int(_number(keep["per entity"], "keep: per entity", path, integer=True)),
-        accept_lead=float(_number(data["accept lead"], "accept lead", path)),
-        aliases=int(_number(search["aliases"], "search: aliases", path, integer=True)),
-        languages=tuple(languages))
+        types=MappingProxyType({name: _type_rule(name, spec, classes, path) for name, spec in data["types"].items()}),
+        scores=MappingProxyType({k: float(scores[k]) for k in _SCORES}),
+        minimum_score=float(keep["minimum score"]), keep=int(keep["per entity"]),
+        accept_lead=float(data["accept lead"]), aliases=int(search["aliases"]),
+        languages=tuple(search["languages"]))
 
 
 @functools.cache
