@@ -23,15 +23,15 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-if TYPE_CHECKING:
-    from kg.build import BuildReport
-    from kg.build import build as build_graph
-    from kg.extract import Extraction
-    from kg.extract import extract as extract_article
-    from kg.ingest import Article, iter_articles
-    from kg.query import QueryResult, SavedQuery, load_saved_queries, run_query
-    from kg.rdf.export import export
-    from kg.rdf.store import KnowledgeStore
+if TYPE_CHECKING:  # names for type checkers and editors; at run time they load lazily (__getattr__)
+    from kg.build import BuildReport  # noqa: F401
+    from kg.build import build as build_graph  # noqa: F401
+    from kg.extract import Extraction  # noqa: F401
+    from kg.extract import extract as extract_article  # noqa: F401
+    from kg.ingest import Article, iter_articles  # noqa: F401
+    from kg.query import QueryResult, SavedQuery, load_saved_queries, run_query  # noqa: F401
+    from kg.rdf.export import export  # noqa: F401
+    from kg.rdf.store import KnowledgeStore  # noqa: F401
 
 _LAZY = {  # public name: (module, name there)
     "build_graph": ("kg.build", "build"), "BuildReport": ("kg.build", "BuildReport"),
@@ -52,7 +52,7 @@ def open_store(path: str | Path | None, *, read_only: bool = False) -> "Knowledg
     `read_only=True` opens an existing store for reading only (several readers may share it,
     beside one writer); a missing store is then a `StoreError` that says to run `kg build`.
     """
-    from kg.rdf.store import KnowledgeStore
+    from kg.rdf.store import KnowledgeStore  # noqa: F401
 
     return KnowledgeStore(path, read_only=read_only)
 
