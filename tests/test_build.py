@@ -27,9 +27,9 @@ def test_seed_graph_conforms_to_shapes_and_checks(seed_store):
 def test_validation_reports_a_broken_graph(tmp_path):
     store = KnowledgeStore(tmp_path / "store")
     build([SEEDS / "000_e3e1c4b4497a31e5.txt"], store)
-    store.store.update("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+    store.update("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
         DELETE { GRAPH ?g { ?a cg:evidence ?e } } WHERE { GRAPH ?g { ?a a cg:StockMove ; cg:evidence ?e } }""")
-    store.store.update("""INSERT DATA { GRAPH <https://w3id.org/chipgraph/graph/reference> {
+    store.update("""INSERT DATA { GRAPH <https://w3id.org/chipgraph/graph/reference> {
         <https://w3id.org/chipgraph/id/entity/nvidia> <http://www.w3.org/2002/07/owl#sameAs>
         <http://www.wikidata.org/entity/Q999999999> } }""")
     checks = {f.check for f in validate(store).findings}
@@ -90,7 +90,7 @@ def test_bad_inputs_are_reported_and_the_rest_is_built(tmp_path):
     assert set(problems) == {"empty.txt", "picture.txt", "archive.txt", "spam.txt"}, problems
     assert "PNG" in problems["picture.txt"]
     assert report.built == 2 and report.exit_code == 2
-    rows = store.store.query("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+    rows = store.query("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
         SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?a a cg:StockMove } }""")
     assert int(next(iter(rows))["n"].value) == 2
 
@@ -107,7 +107,7 @@ def test_jsonl_articles_get_their_ids_and_dates(tmp_path):
                       encoding="utf-8")
     store = KnowledgeStore(tmp_path / "store")
     assert build([source], store).built == 1
-    rows = list(store.store.query("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+    rows = list(store.query("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
         PREFIX dcterms: <http://purl.org/dc/terms/>
         SELECT ?d ?o ?p WHERE { GRAPH ?g { ?g dcterms:date ?d ; cg:outlet ?o . ?a cg:percent ?p } }"""))
     assert [(r["d"].value, r["o"].value.rsplit("/", 1)[-1], r["p"].value) for r in rows] == \
@@ -195,7 +195,7 @@ def test_a_jsonl_record_whose_raw_line_changes_is_read_again(tmp_path, monkeypat
     _feed(feed, records)
     report = build([feed], store)
     assert (report.built, report.unchanged) == (1, 1)
-    rows = store.store.query("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+    rows = store.query("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
         SELECT ?p WHERE { GRAPH <%s> { ?a cg:percent ?p } }""" % article_iri("b"))
     assert [r["p"].value for r in rows] == ["3.1"]
     # the same record written differently: raw bytes changed, content not → not rebuilt, but re-fingerprinted
@@ -211,7 +211,7 @@ def test_a_store_without_fingerprints_rebuilds_nothing_and_gains_them(seeds_copy
     none), the next reads none."""
     store = KnowledgeStore(tmp_path / "store")
     build([seeds_copy], store)
-    store.store.update("DELETE WHERE { GRAPH <https://w3id.org/chipgraph/graph/build-state> "
+    store.update("DELETE WHERE { GRAPH <https://w3id.org/chipgraph/graph/build-state> "
                        "{ ?g <https://w3id.org/chipgraph/graph/build-state#fingerprint> ?f } }")
     assert store.article_fingerprints() == {}
     assert (build([seeds_copy], store).built, len(store.article_fingerprints())) == (0, 5)
@@ -224,7 +224,7 @@ def test_a_fingerprint_is_not_trusted_once_the_graph_changed_under_it(seeds_copy
     store = KnowledgeStore(tmp_path / "store")
     build([seeds_copy], store)
     target = article_iri("003_95b58d0a8247b5bf")
-    store.store.update("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
+    store.update("""PREFIX cg: <https://w3id.org/chipgraph/ontology#>
         DELETE { GRAPH <%s> { <%s> cg:contentHash ?h } } INSERT { GRAPH <%s> { <%s> cg:contentHash "sha256:other" } }
         WHERE { GRAPH <%s> { <%s> cg:contentHash ?h } }""" % ((target,) * 6))
     assert (build([seeds_copy], store).built, build([seeds_copy], store).built) == (1, 0)

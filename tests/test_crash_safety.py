@@ -50,7 +50,7 @@ def article_graphs(path: Path) -> dict[str, frozenset[str]]:
     """Open the store read-only, check it answers a query, return its article graphs' quads."""
     store = KnowledgeStore(path, read_only=True)
     try:
-        rows = list(store.store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        rows = list(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
         assert int(rows[0]["n"].value) > 0
         store.article_states()  # the query the next build starts with
         return {g: frozenset(str(q) for q in store.quads(g)) for g in store.graphs() if g.startswith(ARTICLE_PREFIX)}
@@ -166,7 +166,7 @@ def test_killing_a_writer_mid_transaction_leaves_old_or_new_graphs(versions, tmp
     old_nq = tmp_path / "old.nq"
     old_nq.write_bytes(KnowledgeStore(versions["store"], read_only=True).store.dump(format=RdfFormat.N_QUADS))
     old, new = versions["expected_old"], versions["expected_new"]
-    seen, started = [], time.perf_counter()
+    seen = []
     for run in range(6):
         process = subprocess.Popen([sys.executable, "-c", WRITER, str(store), str(old_nq),
                                     str(versions["root"] / "new.nq"), ARTICLE_PREFIX],
@@ -175,5 +175,4 @@ def test_killing_a_writer_mid_transaction_leaves_old_or_new_graphs(versions, tmp
         assert _wait_or_kill(process, rng.uniform(0.05, 0.6)), process.stderr.read()
         seen.append(check(article_graphs(store), old, new, f"after kill {run}"))
     assert len(set(seen)) > 1, f"the kills all left the same state {seen}; the writer did not write"
-    assert time.perf_counter() - started < 60
     print(f"states seen after kills: {seen}")

@@ -186,7 +186,7 @@ def test_an_interrupted_bulk_load_is_rebuilt_not_trusted(corpus, serial, tmp_pat
     store = KnowledgeStore(tmp_path / "store")
     build([corpus], store)
     victim = article_iri("par-002")
-    store.store.update(f"DELETE WHERE {{ GRAPH <{victim}> {{ ?a <https://w3id.org/chipgraph/ontology#evidence> ?e }} }}")
+    store.update(f"DELETE WHERE {{ GRAPH <{victim}> {{ ?a <https://w3id.org/chipgraph/ontology#evidence> ?e }} }}")
     store.replace_graph_state(BULK_LOAD_STATE, "loading")  # as if killed during a bulk load
     report = build([corpus], store)
     assert report.built == ARTICLES and store.graph_state(BULK_LOAD_STATE) == "done"

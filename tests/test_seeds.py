@@ -26,15 +26,15 @@ def _graph(doc: str) -> str:
 
 def mentioned(store, doc: str) -> dict[str, str]:
     """Entity key → type (class local name) for every entity the article mentions."""
-    rows = store.store.query(f"""
+    rows = store.query(f"""
         SELECT ?e ?type WHERE {{ GRAPH <{_graph(doc)}> {{ <{_graph(doc)}> <{CG}mentions> ?e }}
-                                 ?e a ?type }}""", use_default_graph_as_union=True)
+                                 ?e a ?type }}""")
     return {r["e"].value[len(E):]: r["type"].value.rsplit("#", 1)[-1] for r in rows}
 
 
 def actions(store, doc: str) -> list[dict]:
     """Every action of an article graph as a dict: class, roles (sets of keys) and values."""
-    rows = store.store.query(f"""
+    rows = store.query(f"""
         SELECT ?a ?p ?o WHERE {{ GRAPH <{_graph(doc)}> {{ ?a a ?class ; ?p ?o .
             FILTER(STRSTARTS(STR(?class), "{CG}")) }} }}""")
     found: dict[str, dict] = {}
@@ -77,7 +77,7 @@ def find(store, doc: str, cls: str, **want) -> list[dict]:
 
 
 def relations(store, doc: str) -> set[tuple[str, str, str]]:
-    rows = store.store.query(f"""
+    rows = store.query(f"""
         PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
         SELECT ?s ?p ?o WHERE {{ GRAPH <{_graph(doc)}> {{ ?st a rdf:Statement ; rdf:subject ?s ;
             rdf:predicate ?p ; rdf:object ?o }} }}""")
@@ -260,7 +260,7 @@ def test_evidence_is_a_sentence_of_the_article(seed_store, doc):
 
 
 def test_same_claim_in_two_articles_shares_one_action_iri(seed_store):
-    rows = list(seed_store.store.query(f"""
+    rows = list(seed_store.query(f"""
         SELECT ?a (COUNT(DISTINCT ?g) AS ?n) WHERE {{ GRAPH ?g {{ ?a <{CG}evidence> ?e }} }}
         GROUP BY ?a HAVING (COUNT(DISTINCT ?g) >= 2)"""))
     assert rows, "no action is reported by two seed articles"
