@@ -218,3 +218,9 @@ def test_each_line_of_a_result_is_its_own_revenue_fact():
     found = sorted((str(a.values["amount"]), str(a.values["percent"]), a.currency)
                    for a in facts(text, "2025-10-29").actions if a.cls == "Revenue")
     assert found == [("11000000000000", "60", "KRW"), ("24000000000000", "20", "KRW")]
+
+
+def test_the_country_a_control_concerns_is_its_target_never_its_agent():
+    text = "ASML은 네덜란드 정부의 규제에 따라 중국에 대한 장비 수출이 제한될 수 있다고 밝혔다."
+    for action in facts(text, "2023-06-30").actions:
+        assert "china" not in action.roles.get("agent", ()), action

@@ -45,9 +45,8 @@ def with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mention
             return replace_cue(mention, "topic")
         if role == "coord" and token.form == "," and mention is mentions[0] and not _listed_after(mention, i, mentions):
             return replace_cue(mention, "topic")
-        if role == "dative" and i + 2 < len(tokens) and tokens[i + 1].form in s["about_verbs"]:
-            # HBM에 대한 통제 = HBM의 통제 (genitive); ASML에 대해 … 취소 (about: what it concerns)
-            return replace_cue(mention, "genitive" if tokens[i + 2].tag == s["tags"]["adnominal_ending"] else "about")
+        if role == "dative" and i + 1 < len(tokens) and tokens[i + 1].form in s["about_verbs"]:
+            return replace_cue(mention, "about")  # HBM에 대한 통제, 중국에 대한 수출, ASML에 대해: what it concerns
         if role:
             return replace_cue(mention, role)
         if token.tag in s.skipped_tags or token.form in s.skip_nouns or (
