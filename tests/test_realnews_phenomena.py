@@ -224,3 +224,10 @@ def test_the_country_a_control_concerns_is_its_target_never_its_agent():
     text = "ASML은 네덜란드 정부의 규제에 따라 중국에 대한 장비 수출이 제한될 수 있다고 밝혔다."
     for action in facts(text, "2023-06-30").actions:
         assert "china" not in action.roles.get("agent", ()), action
+
+
+def test_the_maker_a_requirement_is_addressed_to_is_not_its_target():
+    text = "미국 정부는 엔비디아에 A100을 중국에 수출하려면 허가를 받으라고 요구했다."
+    for action in facts(text, "2022-09-01").actions:
+        if action.cls == "ExportControl":
+            assert "nvidia" not in action.roles.get("target", ()), action

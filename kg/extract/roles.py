@@ -29,6 +29,7 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         _recipients(doc, c)
     if spec.get("foreign_target"):
         _drop_own_country(doc, c)
+        _drop_maker_target(doc, c)
     if spec.get("agent_from_developer") and not c.roles.get("agent") and c.roles.get("object"):
         developer = doc.gaz.developer_of(c.roles["object"][0].key)
         if developer:
@@ -177,6 +178,20 @@ def _recipients(doc: SentenceDoc, c: Candidate) -> None:
     else:
         c.roles.pop("object")
     c.roles["target"] = firms
+
+
+def _drop_maker_target(doc: SentenceDoc, c: Candidate) -> None:
+    """미국 정부는 엔비디아에 A100 수출 허가를 받으라고 요구했다: the maker of the chips a measure
+    is about is whom it is addressed to, not where the chips may not go."""
+    objects = c.roles.get("object", [])
+    makers = {k for m in objects for k in doc.gaz.inverse("develops", m.key)}
+    targets = c.roles.get("target", [])
+    kept = [m for m in targets if not (m.type == "Firm" and m.key in makers)]
+    if len(kept) != len(targets):
+        if kept:
+            c.roles["target"] = kept
+        else:
+            c.roles.pop("target")
 
 
 def _drop_own_country(doc: SentenceDoc, c: Candidate) -> None:
