@@ -231,3 +231,10 @@ def test_the_maker_a_requirement_is_addressed_to_is_not_its_target():
     for action in facts(text, "2022-09-01").actions:
         if action.cls == "ExportControl":
             assert "nvidia" not in action.roles.get("target", ()), action
+
+
+def test_the_act_set_aside_with_instead_is_not_taken_and_the_one_taken_is():
+    text = ("미국 상무부는 삼성전자와 SK하이닉스의 중국 공장에 대한 VEU 지위를 취소하는 대신 "
+            "매년 장비 반출을 허용하기로 했다.")
+    found = [(a.cls, a.roles.get("target")) for a in facts(text, "2025-12-30").actions]
+    assert found == [("ExportPermission", ("samsung-electronics", "sk-hynix"))]

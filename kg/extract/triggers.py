@@ -73,7 +73,19 @@ def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a
         return False
     if not _trigger_needs(doc, spec, index, forms) or _descriptive(doc, spec, index):
         return False
+    if _instead(doc, index):
+        return False
     return not (embedded(doc, index) and doc.tokens[index].form not in spec.get("embedding_ok", ()))
+
+
+def _instead(doc: SentenceDoc, index: int) -> bool:
+    """VEU 지위를 취소하는 대신 … 허용하기로 했다: the act a clause sets aside (-는 대신, -기보다) is
+    the one not taken."""
+    ending = doc.first_ending(index)
+    if ending is None:
+        return False
+    i = doc.tokens.index(ending)
+    return i + 1 < len(doc.tokens) and doc.tokens[i + 1].form in doc.rules["instead_words"]
 
 
 def _needs_met(doc: SentenceDoc, spec, forms: set[str], in_clause, index: int, a: int, b: int) -> bool:
