@@ -238,3 +238,13 @@ def test_the_act_set_aside_with_instead_is_not_taken_and_the_one_taken_is():
             "매년 장비 반출을 허용하기로 했다.")
     found = [(a.cls, a.roles.get("target")) for a in facts(text, "2025-12-30").actions]
     assert found == [("ExportPermission", ("samsung-electronics", "sk-hynix"))]
+
+
+def test_a_bare_code_listed_after_a_family_model_is_that_familys_model():
+    keys = [m.key for m in facts("화웨이는 어센드 960과 970을 차례로 내놓을 계획이다.").mentions if m.type == "Chip"]
+    assert keys == ["huawei-ascend-960", "huawei-ascend-970"]
+
+
+def test_a_listed_number_that_is_no_known_model_is_no_chip():
+    keys = [m.key for m in facts("화웨이는 어센드 960과 1000개의 서버를 공급했다.").mentions if m.type == "Chip"]
+    assert keys == ["huawei-ascend-960"]

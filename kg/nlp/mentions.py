@@ -18,8 +18,8 @@ from kg.nlp.cues import with_cue
 from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
-from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, merge_glosses, new_mentions,
-                          parenthesised, quoted, sentence_cue_types, suffixed)
+from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings, merge_glosses,
+                          new_mentions, parenthesised, quoted, sentence_cue_types, suffixed)
 from kg.text import fold_char
 
 __all__ = ["Mention", "find_mentions"]
@@ -39,6 +39,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions += _fuzzy_mentions(sentence, gaz, mentions)
     mentions += new_mentions(sentence, gaz, mentions, cue_types, (quoted, suffixed, chip_codes))
     mentions += titled_people(sentence, gaz, mentions)
+    mentions += family_siblings(sentence, gaz, mentions)
     mentions.sort(key=lambda m: m.start)
     mentions = merge_glosses(sentence, mentions)
     mentions = drop_family_before_model(sentence, mentions)

@@ -218,3 +218,24 @@ def drop_class_after_model(sentence: Sentence, mentions: list[Mention]) -> list[
             continue
         kept.append(mention)
     return kept
+
+
+def family_siblings(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> list[Mention]:
+    """`어센드 960과 970`, `H20·H200`: a bare model code listed right after a chip whose name is a
+    family and a code is the family's model of that code, when the gazetteer knows it."""
+    tokens, coord = sentence.tokens, settings()["particles"]["coord"]["forms"]
+    starts = {m.first_token for m in known}
+    found = []
+    for chip in (m for m in known if m.type == "Chip" and " " in m.surface):
+        family = chip.surface.rsplit(" ", 1)[0]
+        i = chip.last_token + 1
+        while i + 1 < len(tokens) and tokens[i].form in coord and (i + 1) not in starts \
+                and tokens[i + 1].tag in settings()["tags"]["name_parts"]:
+            code = tokens[i + 1]
+            entity = gaz.lookup(f"{family} {code.form}")
+            if entity is None or entity.type != "Chip":
+                break
+            found.append(Mention(code.start, code.end, code.form, entity.key, "Chip", settings().confidence("gazetteer"),
+                                 "gazetteer", i + 1, i + 1))
+            i += 2
+    return found
