@@ -284,3 +284,42 @@ def _boolean(response: httpx.Response, media_type: str) -> bool | None:
         node = ET.fromstring(response.content).find("{http://www.w3.org/2005/sparql-results#}boolean")
         return None if node is None else node.text.strip() == "true"
     return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Checks shared by the in-process tests and the one real `kg serve` per protocol
+
+
+LABELS = "SELECT ?label WHERE { e:nvidia rdfs:label ?label } ORDER BY ?label"
+
+
+def assert_query_forms_agree(http: httpx.Client, query: str = LABELS) -> None:
+    """GET, form POST and direct POST give the same JSON results (the seeds' Nvidia labels)."""
+    by_get = http.get("sparql", params={"query": query})
+    by_form = http.post("sparql", data={"query": query})
+    by_body = http.post("sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"})
+    for response in (by_get, by_form, by_body):
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/sparql-results+json"
+    values = [[b["label"]["value"] for b in r.json()["results"]["bindings"]] for r in (by_get, by_form, by_body)]
+    assert values[0] == values[1] == values[2] and {"Nvidia", "엔비디아"} <= set(values[0])
+
+
+def assert_graph_store_round_trip(http: httpx.Client, graph: str, auth: dict[str, str]) -> None:
+    """PUT creates then replaces, POST adds, GET returns the graph, DELETE removes it."""
+    from rdflib import Graph as RdfGraph, Literal, URIRef
+
+    http.delete("store", headers=auth)
+    turtle = b'@prefix ex: <http://example.org/> . ex:a ex:p "one" ; ex:q ex:b .'
+    turtle_headers = {**auth, "Content-Type": "text/turtle"}
+    assert http.put("store", params={"graph": graph}, content=turtle, headers=turtle_headers).status_code == 201
+    assert http.put("store", params={"graph": graph}, content=turtle, headers=turtle_headers).status_code == 204
+    added = http.post("store", params={"graph": graph}, content=b'<http://example.org/c> <http://example.org/p> "two" .',
+                      headers={**auth, "Content-Type": "application/n-triples"})
+    assert added.status_code == 204
+    got = http.get("store", params={"graph": graph}, headers={"Accept": "text/turtle"})
+    parsed = RdfGraph().parse(data=got.text, format="turtle")
+    assert len(parsed) == 3 and (URIRef("http://example.org/c"), URIRef("http://example.org/p"), Literal("two")) in parsed
+    assert http.get("store", headers={"Accept": "application/n-quads"}).text.count(f"<{graph}>") == 3
+    assert http.delete("store", params={"graph": graph}, headers=auth).status_code == 204
+    assert http.get("store", params={"graph": graph}).status_code == 404

@@ -248,3 +248,9 @@ def test_a_bare_code_listed_after_a_family_model_is_that_familys_model():
 def test_a_listed_number_that_is_no_known_model_is_no_chip():
     keys = [m.key for m in facts("화웨이는 어센드 960과 1000개의 서버를 공급했다.").mentions if m.type == "Chip"]
     assert keys == ["huawei-ascend-960"]
+
+
+def test_a_conversion_introduced_by_a_word_is_no_second_amount_either():
+    [revenue] = [a for a in facts("캠브리콘은 상반기 매출이 28억 위안(한화 약 5천억 원)으로 늘었다고 밝혔다.").actions
+                 if a.cls == "Revenue"]
+    assert (revenue.currency, str(revenue.values["amount"])) == ("CNY", "2800000000")

@@ -22,14 +22,13 @@ from rdflib.namespace import OWL, RDFS
 
 from kg.namespaces import ID_BASE, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
 from kg.query import load_saved_queries
-from tests.sparql_protocol_runner import BlackHole, InProcess
+from tests.sparql_protocol_runner import LABELS, BlackHole, InProcess, assert_query_forms_agree
 
 E = ID_BASE + "entity/"
 NVIDIA = E + "nvidia"
 SRX = "{http://www.w3.org/2005/sparql-results#}"
 VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
 SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
-LABELS = "SELECT ?label WHERE { e:nvidia rdfs:label ?label } ORDER BY ?label"
 MAX_BODY = 100_000
 
 
@@ -51,14 +50,7 @@ def count(http, query: str, **params) -> int:
 
 
 def test_query_by_get_post_form_and_post_direct_agree(http):
-    by_get = http.get("sparql", params={"query": LABELS})
-    by_form = http.post("sparql", data={"query": LABELS})
-    by_body = http.post("sparql", content=LABELS.encode(), headers={"Content-Type": "application/sparql-query"})
-    for response in (by_get, by_form, by_body):
-        assert response.status_code == 200
-        assert response.headers["content-type"] == "application/sparql-results+json"
-    values = [[b["label"]["value"] for b in r.json()["results"]["bindings"]] for r in (by_get, by_form, by_body)]
-    assert values[0] == values[1] == values[2] and {"Nvidia", "엔비디아"} <= set(values[0])
+    assert_query_forms_agree(http)
 
 
 @pytest.mark.parametrize("accept, fmt, media_type", [

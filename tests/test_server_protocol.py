@@ -17,13 +17,13 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDFS
 
 from kg.namespaces import ID_BASE
-from tests.sparql_protocol_runner import MANIFEST_DIR, ServerProcess, load_manifest, run_test
+from tests.sparql_protocol_runner import (LABELS, MANIFEST_DIR, ServerProcess, assert_graph_store_round_trip, assert_query_forms_agree,
+                                          load_manifest, run_test)
 
 TOKEN = "test-token-5f1c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 MANIFEST = load_manifest() if (MANIFEST_DIR / "manifest.ttl").is_file() else []
 NVIDIA = ID_BASE + "entity/nvidia"
-LABELS = "SELECT ?label WHERE { e:nvidia rdfs:label ?label } ORDER BY ?label"
 G = "http://example.org/graph/one"
 
 
@@ -93,14 +93,7 @@ def test_rdflib_sparql_update_store(server):
 
 def test_queries_by_get_post_form_and_post_direct(seeds):
     with httpx.Client(base_url=seeds.url, timeout=30) as http:
-        by_get = http.get("sparql", params={"query": LABELS})
-        by_form = http.post("sparql", data={"query": LABELS})
-        by_body = http.post("sparql", content=LABELS.encode(), headers={"Content-Type": "application/sparql-query"})
-    for response in (by_get, by_form, by_body):
-        assert response.status_code == 200
-        assert response.headers["content-type"] == "application/sparql-results+json"
-    values = [[b["label"]["value"] for b in r.json()["results"]["bindings"]] for r in (by_get, by_form, by_body)]
-    assert values[0] == values[1] == values[2] and {"Nvidia", "엔비디아"} <= set(values[0])
+        assert_query_forms_agree(http)
 
 
 def test_sparqlwrapper_select_ask_construct(seeds):
@@ -143,18 +136,7 @@ def test_rdflib_sparqlstore(seeds):
 
 
 def test_graph_store_put_get_post_delete(http):
-    http.delete("store", headers=AUTH)
-    turtle = b'@prefix ex: <http://example.org/> . ex:a ex:p "one" ; ex:q ex:b .'
-    assert http.put("store", params={"graph": G}, content=turtle, headers={**AUTH, "Content-Type": "text/turtle"}) \
-        .status_code == 201
-    added = http.post("store", params={"graph": G}, content=b'<http://example.org/c> <http://example.org/p> "two" .',
-                      headers={**AUTH, "Content-Type": "application/n-triples"})
-    assert added.status_code == 204
-    got = http.get("store", params={"graph": G}, headers={"Accept": "text/turtle"})
-    graph = rdflib.Graph().parse(data=got.text, format="turtle")
-    assert len(graph) == 3 and (URIRef("http://example.org/c"), URIRef("http://example.org/p"), Literal("two")) in graph
-    assert http.delete("store", params={"graph": G}, headers=AUTH).status_code == 204
-    assert http.get("store", params={"graph": G}).status_code == 404
+    assert_graph_store_round_trip(http, G, AUTH)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -6,12 +6,10 @@ what it needs. The same protocols through a real `kg serve` are in test_server_p
 from __future__ import annotations
 
 import pytest
-import rdflib
-from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
 from kg.cli import app as cli
-from tests.sparql_protocol_runner import InProcess
+from tests.sparql_protocol_runner import InProcess, assert_graph_store_round_trip
 
 TOKEN = "test-token-5f1c"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -62,23 +60,7 @@ def test_an_update_is_seen_by_the_next_entity_lookup(http):
 
 
 def test_graph_store_put_get_post_delete(http):
-    http.delete("store", headers=AUTH)
-    turtle = b'@prefix ex: <http://example.org/> . ex:a ex:p "one" ; ex:q ex:b .'
-    created = http.put("store", params={"graph": G}, content=turtle, headers={**AUTH, "Content-Type": "text/turtle"})
-    assert created.status_code == 201
-    replaced = http.put("store", params={"graph": G}, content=turtle, headers={**AUTH, "Content-Type": "text/turtle"})
-    assert replaced.status_code == 204
-    added = http.post("store", params={"graph": G}, content=b'<http://example.org/c> <http://example.org/p> "two" .',
-                      headers={**AUTH, "Content-Type": "application/n-triples"})
-    assert added.status_code == 204
-    got = http.get("store", params={"graph": G}, headers={"Accept": "text/turtle"})
-    graph = rdflib.Graph().parse(data=got.text, format="turtle")
-    assert len(graph) == 3 and (URIRef("http://example.org/c"), URIRef("http://example.org/p"), Literal("two")) in graph
-    dataset = http.get("store", headers={"Accept": "application/n-quads"}).text
-    assert dataset.count(f"<{G}>") == 3
-    assert http.delete("store", params={"graph": G}, headers=AUTH).status_code == 204
-    assert http.get("store", params={"graph": G}).status_code == 404
-    assert http.delete("store", params={"graph": G}, headers=AUTH).status_code == 404
+    assert_graph_store_round_trip(http, G, AUTH)
 
 
 def test_an_empty_put_leaves_an_empty_graph(http):

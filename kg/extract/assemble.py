@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from kg.extract.action import Action
 from kg.extract.doc import Candidate, SentenceDoc
-from kg.extract.triggers import trigger_classes
+from kg.extract.triggers import follows_required, trigger_classes
 from kg.extract.values import amount_values, is_conversion
 from kg.nlp.mentions import Mention
 
@@ -69,7 +69,7 @@ def _metrics(doc: SentenceDoc, c: Candidate) -> list[tuple[dict[str, Decimal], s
     """매출이 34% 증가한 32조8267억원, 영업이익이 68% 늘어난 19조1696억원: each line of a result
     (a trigger of the class) with the amount and change that follow it, up to the next line."""
     starts = [t.start for i, t in enumerate(doc.tokens[c.a:c.b], c.a)
-              if c.cls in trigger_classes(doc, i) and _line_trigger(doc, c, i)]
+              if c.cls in trigger_classes(doc, i) and follows_required(doc, c.spec, i)]
     bounds = list(zip(starts, starts[1:] + [doc.tokens[c.b - 1].end]))
     metrics = []
     for low, high in bounds:
@@ -83,11 +83,6 @@ def _metrics(doc: SentenceDoc, c: Candidate) -> list[tuple[dict[str, Decimal], s
             priced = money is not None and ("amount" in values or "minAmount" in values)
             metrics.append((values, money.currency if priced else None))
     return metrics
-
-
-def _line_trigger(doc: SentenceDoc, c: Candidate, i: int) -> bool:
-    after = c.spec.get("trigger_after", {}).get(doc.tokens[i].form)
-    return not after or (i > 0 and doc.tokens[i - 1].form in after)
 
 
 def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:

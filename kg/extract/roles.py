@@ -186,12 +186,7 @@ def _drop_maker_target(doc: SentenceDoc, c: Candidate) -> None:
     objects = c.roles.get("object", [])
     makers = {k for m in objects for k in doc.gaz.inverse("develops", m.key)}
     targets = c.roles.get("target", [])
-    kept = [m for m in targets if not (m.type == "Firm" and m.key in makers)]
-    if len(kept) != len(targets):
-        if kept:
-            c.roles["target"] = kept
-        else:
-            c.roles.pop("target")
+    _keep_targets(c, [m for m in targets if not (m.type == "Firm" and m.key in makers)])
 
 
 def _drop_own_country(doc: SentenceDoc, c: Candidate) -> None:
@@ -199,7 +194,10 @@ def _drop_own_country(doc: SentenceDoc, c: Candidate) -> None:
     country (or the agent itself) is no target of it."""
     agents = c.roles.get("agent", [])
     own = {m.key for m in agents} | {doc.gaz.country_of(m.key) for m in agents}
-    kept = [m for m in c.roles.get("target", []) if m.key not in own]
+    _keep_targets(c, [m for m in c.roles.get("target", []) if m.key not in own])
+
+
+def _keep_targets(c: Candidate, kept: list[Mention]) -> None:
     if kept:
         c.roles["target"] = kept
     else:

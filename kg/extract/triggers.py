@@ -108,14 +108,18 @@ def _needs_met(doc: SentenceDoc, spec, forms: set[str], in_clause, index: int, a
     return False
 
 
+def follows_required(doc: SentenceDoc, spec, index: int) -> bool:
+    """A trigger with `trigger_after` forms counts only right after one of them (…라고 했다, 영업이익)."""
+    after = spec.get("trigger_after", {}).get(doc.tokens[index].form)
+    return not after or (index > 0 and doc.tokens[index - 1].form in after)
+
+
 def _trigger_needs(doc: SentenceDoc, spec, index: int, forms: set[str]) -> bool:
     """Some triggers count only with a word of their own nearby (요구 + 라이선스), or right
     after a given form (…라고 했다)."""
-    form = doc.tokens[index].form
-    after = spec.get("trigger_after", {}).get(form)
-    if after and (index == 0 or doc.tokens[index - 1].form not in after):
+    if not follows_required(doc, spec, index):
         return False
-    needs = spec.get("trigger_needs", {}).get(form)
+    needs = spec.get("trigger_needs", {}).get(doc.tokens[index].form)
     return not needs or bool(forms & set(needs))
 
 

@@ -55,18 +55,15 @@ def amount_values(money: Quantity) -> dict[str, Decimal]:
 
 
 def is_conversion(doc: SentenceDoc, money: Quantity) -> bool:
-    """55억 달러(약 7조6000억 원): an amount in parentheses right after another is the article's
-    conversion of it, not a second amount."""
+    """55억 달러(약 7조6000억 원): an amount in parentheses right after another, with at most one of
+    `conversion_words` between, is the article's conversion of it, not a second amount."""
     base = doc.sentence.start
-    before = doc.sentence.text[:money.start - base].rstrip()
-    for word in doc.rules["conversion_words"]:
-        if before.endswith(word):
-            before = before[:-len(word)].rstrip()
-    if not before.endswith("("):
+    earlier = [q.end for q in doc.quantities if q.kind == "money" and q.end <= money.start]
+    if not earlier:
         return False
-    return any(q.kind == "money" and q.end <= money.start and
-               not doc.sentence.text[q.end - base:money.start - base].strip("(약 ")
-               for q in doc.quantities)
+    gap = "".join(doc.sentence.text[max(earlier) - base:money.start - base].split())
+    words = {"".join(w.split()) for w in doc.rules["conversion_words"]} | {""}
+    return gap.startswith("(") and gap[1:] in words
 
 
 def _date(doc: SentenceDoc, c: Candidate) -> DateMention | None:

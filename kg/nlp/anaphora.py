@@ -24,7 +24,7 @@ def resolve_people(sentence: Sentence, found: list[Mention], people: list[Mentio
         return found
     spec = settings()["anaphora"]
     tokens = sentence.tokens
-    found = [_as_named_before(m, people, gaz, spec) for m in found]
+    found = [_as_named_before(m, sentence, people, gaz, spec) for m in found]
     taken = {i for m in found for i in range(m.first_token, m.last_token + 1)}
     added: list[Mention] = []
     for i, token in enumerate(tokens):
@@ -41,13 +41,8 @@ def resolve_people(sentence: Sentence, found: list[Mention], people: list[Mentio
             continue
         if person is None:
             continue
-        added.append(replace(person, start=token.start, end=token.end, surface=_text(sentence, token),
-                             first_token=i, last_token=i, method="anaphora",
-                             confidence=round(min(person.confidence, confidence), 3)))
-    if not added:
-        return found
-    mentions = sorted(found + added, key=lambda m: m.start)
-    return [with_cue(m, tokens, mentions) if m.method == "anaphora" else m for m in mentions]
+        added.append(_refer(person, sentence, i, i, confidence))
+    return _merged(found, added, tokens)
 
 
 def resolve_things(sentence: Sentence, found: list[Mention], last_named: dict[str, list[Mention]]) -> list[Mention]:
@@ -66,31 +61,36 @@ def resolve_things(sentence: Sentence, found: list[Mention], last_named: dict[st
         if kind is None or len(antecedents) != 1:
             continue
         [antecedent] = antecedents.values()
-        start, end = tokens[i].start, tokens[i + 1].end
-        added.append(replace(antecedent, start=start, end=end,
-                             surface=sentence.text[start - sentence.start:end - sentence.start],
-                             first_token=i, last_token=i + 1, method="anaphora",
-                             confidence=round(min(antecedent.confidence, spec["demonstrative_confidence"]), 3)))
-    if not added:
-        return found
-    mentions = sorted(found + added, key=lambda m: m.start)
-    return [with_cue(m, tokens, mentions) if m in added else m for m in mentions]
+        added.append(_refer(antecedent, sentence, i, i + 1, spec["demonstrative_confidence"]))
+    return _merged(found, added, tokens)
 
 
-def _as_named_before(mention: Mention, people: list[Mention], gaz: Gazetteer, spec) -> Mention:
+def _as_named_before(mention: Mention, sentence: Sentence, people: list[Mention], gaz: Gazetteer, spec) -> Mention:
     """액설로드 차관보 after 매슈 액설로드: a surname found as a new person is the person named before."""
     if mention.method != "titled" or " " in mention.surface:
         return mention
     person = _by_surname(mention.surface, people, gaz)
     if person is None:
         return mention
-    return replace(person, start=mention.start, end=mention.end, surface=mention.surface, cue=mention.cue,
-                   first_token=mention.first_token, last_token=mention.last_token, method="anaphora",
-                   confidence=round(min(person.confidence, spec["surname_confidence"]), 3))
+    return replace(_refer(person, sentence, mention.first_token, mention.last_token, spec["surname_confidence"]),
+                   cue=mention.cue)
 
 
-def _text(sentence: Sentence, token) -> str:
-    return sentence.text[token.start - sentence.start:token.end - sentence.start]
+def _refer(antecedent: Mention, sentence: Sentence, first: int, last: int, confidence: float) -> Mention:
+    """A mention of `antecedent` over tokens first..last of the sentence, at most `confidence`."""
+    start, end = sentence.tokens[first].start, sentence.tokens[last].end
+    return replace(antecedent, start=start, end=end, surface=sentence.text[start - sentence.start:end - sentence.start],
+                   first_token=first, last_token=last, method="anaphora",
+                   confidence=round(min(antecedent.confidence, confidence), 3))
+
+
+def _merged(found: list[Mention], added: list[Mention], tokens) -> list[Mention]:
+    """`found` and the `added` references in text order, each reference with its own cue."""
+    if not added:
+        return found
+    mentions = sorted(found + added, key=lambda m: m.start)
+    fresh = {id(m) for m in added}
+    return [with_cue(m, tokens, mentions) if id(m) in fresh else m for m in mentions]
 
 
 def _by_surname(form: str, people: list[Mention], gaz: Gazetteer) -> Mention | None:
