@@ -9,6 +9,8 @@ each a statement, and a control never aimed at its own country.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from kg.extract import extract
 from kg.ingest import Article
 
@@ -254,3 +256,44 @@ def test_a_conversion_introduced_by_a_word_is_no_second_amount_either():
     [revenue] = [a for a in facts("캠브리콘은 상반기 매출이 28억 위안(한화 약 5천억 원)으로 늘었다고 밝혔다.").actions
                  if a.cls == "Revenue"]
     assert (revenue.currency, str(revenue.values["amount"])) == ("CNY", "2800000000")
+
+
+def test_who_compiled_a_consensus_is_not_whose_result_it_is():
+    text = "시장조사업체 팩트셋이 집계한 시장 평균 매출은 320억달러였다."
+    assert summary(text, "Revenue") == []
+    text = "트렌드포스에 따르면 SK하이닉스의 3분기 매출은 24조원에 이를 것으로 보인다."
+    assert [a for _, a, _, _ in summary(text, "Revenue")] == [("sk-hynix",)]
+
+
+def test_a_per_share_figure_is_no_result_line():
+    found = [a for a in facts("AMD는 3분기 매출 92억달러, 주당 순이익 0.92달러를 기록했다.").actions
+             if a.cls == "Revenue"]
+    assert [a.values.get("amount") for a in found] == [Decimal("9200000000")]
+
+
+def test_a_result_given_right_after_its_line_with_eseo_is_a_result():
+    found = [a for a in facts("마이크론은 2분기 매출에서 93억달러를 올렸다고 밝혔다.").actions if a.cls == "Revenue"]
+    assert [a.values.get("amount") for a in found] == [Decimal("9300000000")]
+
+
+def test_a_state_described_with_eseo_is_still_no_result():
+    assert summary("인텔은 적자에서 벗어나지 못하고 있다.", "Revenue") == []
+
+
+def test_the_headline_is_read_as_a_sentence_of_its_own():
+    article = Article(identifier="t", title="中, 희토류 대미 수출 통제 1년 유예", date=DATE,
+                      text="상무부 대변인은 이날 브리핑에서 자세한 내용을 설명하지 않았다.")
+    found = [(a.cls, a.roles.get("agent"), a.evidence) for a in extract(article).actions]
+    assert ("ExportPermission", ("china",), "中, 희토류 대미 수출 통제 1년 유예") in found
+
+
+def test_a_firm_as_object_stands_for_its_chips_named_after_it_in_its_clause():
+    text = "지난달 미국은 수출 규제를 넓혀 AMD는 중국에 MI308도 판매할 수 없게 됐다."
+    assert [o for _, _, o, _ in summary(text, "ExportControl")] == [("amd-mi308",)]
+
+
+def test_chips_of_another_clause_do_not_replace_the_firm():
+    text = ("미국 정부는 2023년 엔비디아가 중국 고객에게 첨단 칩을 판매하는 것을 금지했는데요, "
+            "H20은 그 기준에 맞춘 제품입니다.")
+    objects = [o for _, _, o, _ in summary(text, "ExportControl")]
+    assert ("nvidia-h20",) not in objects

@@ -70,7 +70,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     """Run the extraction pipeline on one article (`sentences`: its analysis, if already made;
     `calibration`: the shipped table unless given, `Calibration.identity()` for raw scores)."""
     if sentences is None:
-        sentences = (nlp or analyzer()).sentences(article.text)
+        sentences = (nlp or analyzer()).sentences(text_of(article))
     gaz = gaz or gazetteer()
     lexicon_rules = rules()
     calibration = calibration or Calibration.shipped()
@@ -136,9 +136,16 @@ def extract_many(articles: list[Article], *, nlp: Analyzer | None = None, gaz: G
     and the Python rules for every article keeps evicting one from the CPU cache for the other.
     """
     nlp = nlp or analyzer()
-    analysed = [nlp.sentences(article.text) for article in articles]
+    analysed = [nlp.sentences(text_of(article)) for article in articles]
     return [extract(article, gaz=gaz, sentences=sentences, calibration=calibration)
             for article, sentences in zip(articles, analysed)]
+
+
+def text_of(article: Article) -> str:
+    """The text the rules read: the headline (its own line) and the body."""
+    if article.title and not article.text.startswith(article.title):
+        return article.title + "\n" + article.text
+    return article.text
 
 
 def unique_sentences(sentences: list[Sentence]) -> list[Sentence]:

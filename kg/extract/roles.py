@@ -30,6 +30,8 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
     if spec.get("foreign_target"):
         _drop_own_country(doc, c)
         _drop_maker_target(doc, c)
+    if spec.get("makers_chips"):
+        _makers_chips(doc, c)
     if spec.get("agent_from_developer") and not c.roles.get("agent") and c.roles.get("object"):
         developer = doc.gaz.developer_of(c.roles["object"][0].key)
         if developer:
@@ -54,6 +56,8 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
     roles: dict[str, list[Mention]] = {}
     weak = 0
     shared_subject = False
+    compilers = [m for m in doc.mentions if _compiles(doc, m, c.spec.get("compilers", ()))]
+    used.update(id(m) for m in compilers)
     for role in ROLES:
         role_spec = c.spec["roles"].get(role)
         if not role_spec:
@@ -80,6 +84,16 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
         used.update(id(m) for m in group)
         roles[role] = group
     return roles, weak
+
+
+def _compiles(doc: SentenceDoc, mention: Mention, words) -> bool:
+    """LSEG가 집계한 평균 매출, 트렌드포스에 따르면: the name right before one of the class's
+    `compilers` (after its particle) compiled or estimated the figures; it fills no role."""
+    if not words:
+        return False
+    after = (t for t in doc.tokens[mention.last_token + 1:] if not t.tag.startswith("J"))
+    word = next(after, None)
+    return word is not None and word.form in words
 
 
 def fits(doc: SentenceDoc, mention: Mention, types) -> bool:
@@ -162,6 +176,25 @@ def _self_reference(doc: SentenceDoc, c: Candidate) -> None:
         country = doc.gaz.country_of(c.roles["agent"][0].key)
         if country:
             c.roles = dict(c.roles, target=[pseudo_mention(country, doc.gaz)])
+
+
+def _makers_chips(doc: SentenceDoc, c: Candidate) -> None:
+    """미국은 … 확대해 엔비디아는 중국에 A800과 H800도 판매할 수 없게 됐다: a firm as the object
+    stands for its chips; chips the gazetteer says it makes, named after it in its own clause,
+    are the object instead."""
+    taken = {id(m) for group in c.roles.values() for m in group}
+    objects = []
+    for mention in c.roles.get("object", []):
+        objects += _chips_after(doc, mention, taken) if mention.type == "Firm" else [mention]
+    if objects:
+        c.roles["object"] = list({m.key: m for m in objects}.values())
+
+
+def _chips_after(doc: SentenceDoc, firm: Mention, taken: set[int]) -> list[Mention]:
+    a, b = next((a, b) for a, b in doc.clauses if a <= firm.first_token < b)
+    chips = [m for m in doc.mentions_in(a, b) if m.type == "Chip" and m.start > firm.start and id(m) not in taken
+             and id(m) not in doc.titles and doc.gaz.developer_of(m.key) == firm.key]
+    return chips or [firm]
 
 
 def _recipients(doc: SentenceDoc, c: Candidate) -> None:

@@ -109,9 +109,23 @@ def _needs_met(doc: SentenceDoc, spec, forms: set[str], in_clause, index: int, a
 
 
 def follows_required(doc: SentenceDoc, spec, index: int) -> bool:
-    """A trigger with `trigger_after` forms counts only right after one of them (…라고 했다, 영업이익)."""
+    """A trigger with `trigger_after` forms counts only right after one of them (…라고 했다, 영업이익);
+    none counts right after a `not_after` word of its class (주당 순이익: a per-share figure)."""
     after = spec.get("trigger_after", {}).get(doc.tokens[index].form)
-    return not after or (index > 0 and doc.tokens[index - 1].form in after)
+    if after and not (index > 0 and doc.tokens[index - 1].form in after):
+        return False
+    return not _after_word(doc, index, spec.get("not_after", ()))
+
+
+def _after_word(doc: SentenceDoc, index: int, words) -> bool:
+    """One of `words` ends the text before the trigger, spaces aside, but for its `trigger_after`
+    prefix (주당 순 + 이익)."""
+    if not words:
+        return False
+    base = doc.sentence.start
+    before = doc.sentence.text[:doc.tokens[index].start - base].replace(" ", "")
+    prefix = doc.tokens[index - 1].form if index > 0 else ""
+    return any(before.endswith(w) or (prefix and before.endswith(w + prefix)) for w in words)
 
 
 def _trigger_needs(doc: SentenceDoc, spec, index: int, forms: set[str]) -> bool:
@@ -137,7 +151,7 @@ def _descriptive(doc: SentenceDoc, spec, index: int) -> bool:
     if nxt.tag.startswith(tags["particle_prefix"]) and after.form in rules.reference_verbs:
         return True
     return nxt.tag == tags["adverbial_particle"] and nxt.form in spec.get("reference_particles", ()) \
-        and after.form not in rules["launch_verbs"]
+        and after.form not in rules["launch_verbs"] and after.tag != tags["number"]
 
 
 def embedded(doc: SentenceDoc, index: int) -> bool:
