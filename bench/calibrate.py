@@ -4,8 +4,11 @@ Builds the seed and unseen gold sets, and the development part of the real-news 
 local copies exist (tests/gold/REALNEWS.md), with calibration switched off, matches every
 extracted action and relation against the gold annotations (kg.evaluate), fits an isotonic map
 of correctness on raw score per kind (Wilson lower bounds, see kg/extract/calibration.py), writes
-the table and prints the calibration table of the result, per set. The held-out real articles
-are never fitted on: their table is printed apart, as the honest check.
+the table and prints the calibration table of the result, per set. Only the real development
+articles are fitted on, with a one-sided 95% bound (Z): the self-written sets flatter the rules
+written by the same hands, and the held-out real articles showed the pooled fit promising more
+than it kept. The held-out real articles are never fitted on: their table is printed apart, as
+the honest check.
 
     python bench/calibrate.py            # print what the fit would be
     python bench/calibrate.py --write    # and write ontology/lexicon/calibration.yaml
@@ -28,12 +31,13 @@ from kg.rdf.store import KnowledgeStore  # noqa: E402
 
 SETS = {"seeds": (ROOT / "seeds", ROOT / "tests/gold/seeds.jsonl"),
         "unseen": (ROOT / "tests/gold/unseen", ROOT / "tests/gold/unseen.jsonl")}
-FITTED = ("seeds", "unseen", "realnews-dev")
+FITTED = ("realnews-dev",)
+Z = 1.64
 TARGET = ROOT / "ontology/lexicon/calibration.yaml"
 HEADER = """# Raw extraction score → calibrated confidence, per kind of fact: [lowest raw score, confidence].
-# Fitted by `python bench/calibrate.py --write` on the seed and unseen gold sets and the real-news
-# development set (isotonic fit, Wilson lower bound of each block's precision; the held-out real
-# articles are not fitted on). Refit after changing the extraction rules.
+# Fitted by `python bench/calibrate.py --write` on the real-news development set (isotonic fit,
+# one-sided 95% Wilson lower bound of each block's precision; neither the self-written sets nor the
+# held-out real articles are fitted on). Refit after changing the extraction rules.
 """
 
 
@@ -83,7 +87,7 @@ def main() -> None:
         sets = dict(SETS, **realnews_sets(Path(tmp) / "articles"))
         raw = outcomes(Path(tmp) / "raw", sets, calibrated=False)
         steps = {kind: calibration.fit([o for name, found in raw.items() if name in FITTED
-                                        for o in found.get(kind, [])])
+                                        for o in found.get(kind, [])], z=Z)
                  for kind in ("action", "relation")}
         if args.write:
             body = "".join(f"{kind}:\n" + "".join(f"  - [{start}, {value}]\n" for start, value in rows)

@@ -297,3 +297,18 @@ def test_chips_of_another_clause_do_not_replace_the_firm():
             "H20은 그 기준에 맞춘 제품입니다.")
     objects = [o for _, _, o, _ in summary(text, "ExportControl")]
     assert ("nvidia-h20",) not in objects
+
+
+def test_a_person_inside_the_quote_is_not_its_speaker():
+    text = "러트닉 장관은 \"리사 수 CEO가 '중국 판매를 줄이겠다'고 약속했다\"고 말했다."
+    assert [a for _, a, _, _ in summary(text, "Statement")] == [("howard-lutnick",)]
+    assert summary("그는 이어 “젠슨 황 CEO는 좋은 사람”이라고 덧붙였다.", "Statement") == []
+
+
+def test_a_passive_control_before_its_agent_is_named_takes_the_later_agent():
+    text = ("H100의 중국 수출이 지난달부터 금지됐다. "
+            "미국 상무부는 지난달 엔비디아의 H200의 중국 수출도 금지했다.")
+    found = [a for a in facts(text).actions if a.cls == "ExportControl"]
+    h100 = [a for a in found if a.roles.get("object") == ("nvidia-h100",)]
+    assert h100 and h100[0].roles.get("agent") == ("us-department-of-commerce",)
+    assert h100[0].confidence < next(a for a in found if a.roles.get("object") == ("nvidia-h200",)).confidence

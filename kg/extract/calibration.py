@@ -2,8 +2,8 @@
 
 The extractor's raw score multiplies cue strengths; it orders facts well but its scale is
 arbitrary. `ontology/lexicon/calibration.yaml` maps it, per kind of fact, to the share of facts
-with that score that were right on the gold sets — conservatively (a lower bound), so that
-among facts with confidence ≥ 0.8 at least 80% are right even where the gold set is small.
+with that score that were right on the real-news development articles — conservatively (a
+one-sided 95% lower bound), so that a small block of lucky facts does not claim too much.
 `bench/calibrate.py` fits the table; rerun it after changing the rules.
 """
 

@@ -3,8 +3,8 @@
 Wire copy names who acts once and then writes in the passive (A100과 H100의 중국 수출이
 금지됐다) or about the measure itself (이번 조치는 …). For the classes with `agent_from_context`
 in actions.yaml, an action with no agent takes the agent of the latest earlier action of its
-class in the article that has one, at a lower confidence, unless that agent's country is the
-action's target (a control is never aimed at its own country).
+class in the article that has one (else of the first later one), at a lower confidence, unless
+that agent's country is the action's target (a control is never aimed at its own country).
 """
 
 from __future__ import annotations
@@ -17,7 +17,14 @@ from kg.lexicon import Gazetteer
 
 
 def borrow_agents(actions: list[Action], rules: Rules, gaz: Gazetteer) -> list[Action]:
-    """`actions` in article order, with agents filled from context where the class allows it."""
+    """`actions` in article order, with agents filled from context where the class allows it:
+    from the latest earlier action of the class, else (a lede that names the measure before
+    the body names who took it) from the first later one."""
+    forward = _borrow(actions, rules, gaz)
+    return _borrow(forward[::-1], rules, gaz)[::-1]
+
+
+def _borrow(actions: list[Action], rules: Rules, gaz: Gazetteer) -> list[Action]:
     latest: dict[str, tuple[str, ...]] = {}
     factor = rules["scoring"]["context_agent"]
     result = []

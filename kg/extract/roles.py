@@ -56,8 +56,9 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
     roles: dict[str, list[Mention]] = {}
     weak = 0
     shared_subject = False
-    compilers = [m for m in doc.mentions if _compiles(doc, m, c.spec.get("compilers", ()))]
-    used.update(id(m) for m in compilers)
+    used.update(id(m) for m in doc.mentions if _compiles(doc, m, c.spec.get("compilers", ())))
+    if c.spec.get("speaker_outside_quote") and not doc.in_quote(trigger.start):
+        used.update(id(m) for m in doc.mentions if doc.in_quote(m.start))
     for role in ROLES:
         role_spec = c.spec["roles"].get(role)
         if not role_spec:
