@@ -116,7 +116,8 @@ def test_sentences_have_offsets_inside_the_text(nlp, text):
 
 
 def _check_extraction(article: Article, extraction) -> None:
-    text = article.text
+    text = extraction.text
+    assert text.endswith(article.text)
     for mention in extraction.mentions:
         assert 0 <= mention.start < mention.end <= len(text), mention
         assert text[mention.start:mention.end] == mention.surface, mention

@@ -312,3 +312,30 @@ def test_a_passive_control_before_its_agent_is_named_takes_the_later_agent():
     h100 = [a for a in found if a.roles.get("object") == ("nvidia-h100",)]
     assert h100 and h100[0].roles.get("agent") == ("us-department-of-commerce",)
     assert h100[0].confidence < next(a for a in found if a.roles.get("object") == ("nvidia-h200",)).confidence
+
+
+def test_the_next_result_lines_are_still_the_same_firms():
+    text = ("SK하이닉스는 3분기 영업이익이 11조원으로 늘었다고 밝혔다. "
+            "매출은 24조원으로 사상 최대를 기록했다.")
+    found = [(a.roles.get("agent"), a.values.get("amount")) for a in facts(text).actions if a.cls == "Revenue"]
+    assert (("sk-hynix",), Decimal("24000000000000")) in found
+
+
+def test_result_lines_after_another_firm_took_the_subject_are_not_carried():
+    text = ("SK하이닉스는 3분기 영업이익이 11조원으로 늘었다고 밝혔다. "
+            "삼성전자는 메모리 투자를 늘리기로 했다. 매출은 24조원이었다.")
+    agents = [a.roles.get("agent") for a in facts(text).actions if a.cls == "Revenue"]
+    assert agents == [("sk-hynix",)]
+
+
+def test_a_country_inside_a_currency_word_is_no_mention():
+    keys = [m.key for m in facts("TSMC는 순이익이 5000억대만달러로 늘었다. 홍콩 달러 환율도 올랐다.").mentions]
+    assert "taiwan" not in keys and "hong-kong" not in keys
+
+
+def test_an_amount_others_expected_is_no_number_of_the_result():
+    text = "TSMC는 4분기 순이익이 5000억대만달러로 시장 예상치(4670억대만달러)를 웃돌았다."
+    found = [a.values.get("amount") for a in facts(text).actions if a.cls == "Revenue"]
+    assert found == [Decimal("500000000000")]
+    text = "TSMC는 4분기 순이익이 5000억대만달러로 늘었다. 증권사 평균 예상치(4670억대만달러)보다 8% 많은 실적이다."
+    assert [a.values.get("amount") for a in facts(text).actions if a.cls == "Revenue"] == [Decimal("500000000000")]

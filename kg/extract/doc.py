@@ -53,7 +53,8 @@ class SentenceDoc:
 
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
                  gaz: Gazetteer, rules: Rules, *, carried_date: DateMention | None = None,
-                 carried_firm: Mention | None = None, anchor: str | None = None) -> None:
+                 carried_firm: Mention | None = None, carried_agent: Mention | None = None,
+                 anchor: str | None = None) -> None:
         self.sentence = sentence
         self.tokens: tuple[Token, ...] = sentence.tokens
         self.mentions = mentions
@@ -62,6 +63,7 @@ class SentenceDoc:
         self.rules = rules
         self.carried_date = carried_date
         self.carried_firm = carried_firm
+        self.carried_agent = carried_agent
         self.anchor = anchor
         self.candidates: list[Candidate] = []
 
@@ -79,7 +81,15 @@ class SentenceDoc:
 
     @functools.cached_property
     def quantities(self) -> list[Quantity]:
-        return [shift(q, self.sentence.start) for q in find_quantities(self.sentence.text)]
+        """The sentence's numbers, less the amounts others expected (예상치(4670억달러), 시장
+        전망치인 …): an estimate is not the result it is compared with."""
+        text = self.sentence.text
+        return [shift(q, self.sentence.start) for q in find_quantities(text) if not self._estimate(text[:q.start])]
+
+    def _estimate(self, before: str) -> bool:
+        tail = re.sub(r"[\s(（]+$", "", before)
+        tail = re.sub(r"(?:인|였던|이던|은|는)$", "", tail).rstrip()
+        return tail.endswith(tuple(self.rules["estimate_words"]))
 
     @functools.cached_property
     def periods(self) -> list:
@@ -212,6 +222,18 @@ class SentenceDoc:
             if mention.type == "Firm" and any(t.form in words for t in self.tokens[mention.last_token + 1:mention.last_token + 4]):
                 return mention
         return None
+
+    def result_agent(self) -> Mention | None:
+        """Whose results the next sentences go on giving without naming it (TSMC는 … 순이익이 …
+        증가했다. 매출은 …): the agent of this sentence's last result (a class with
+        `carry_agent`); else the one carried, unless the sentence turns to another firm."""
+        agents = [c.roles["agent"][0] for c in self.candidates
+                  if c.actions and c.spec.get("carry_agent") and c.roles.get("agent")]
+        if agents:
+            return agents[-1]
+        if any(m.type == "Firm" and m.cue in ("subject", "topic") for m in self.mentions):
+            return None
+        return self.carried_agent
 
     def next_anchor(self) -> str | None:
         """The day the story is about after this sentence (see `story_day`)."""

@@ -49,6 +49,11 @@ class Extraction:
     relations: list[Relation]
 
     @property
+    def text(self) -> str:
+        """What the offsets of mentions and sentences point into: the headline and the body."""
+        return text_of(self.article)
+
+    @property
     def new_entities(self) -> dict[str, Mention]:
         """Entities not in the gazetteer, first mention of each."""
         found: dict[str, Mention] = {}
@@ -77,7 +82,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     mentions: list[Mention] = []
     actions: list[Action] = []
     relations: list[Relation] = []
-    carried, firm, anchor = None, None, None
+    carried, firm, result_agent, anchor = None, None, None, None
     previous: list[Action] = []
     people: dict[str, Mention] = {}
     last_named: dict[str, list[Mention]] = {}
@@ -87,14 +92,15 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         mentions += found
         _remember_people(people, found)
         _remember_named(last_named, found)
-        if not found and firm is None:
+        if not found and firm is None and result_agent is None:
             carried, previous = None, []
             anchor = story_day(sentence.text, article.date, anchor)
             continue
         doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
-                          anchor=anchor)
+                          carried_agent=result_agent, anchor=anchor)
         carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)
+        result_agent = doc.result_agent()
         if not any(a.cls in lexicon_rules["scope"]["classes"] for a in found_actions):
             found_actions += scope_actions(doc, previous)
         previous = found_actions

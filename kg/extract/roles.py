@@ -37,6 +37,9 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         if developer:
             c.roles["agent"] = [pseudo_mention(developer, doc.gaz)]
             c.weak += 1
+    if spec.get("carry_agent") and not c.roles.get("agent") and doc.carried_agent is not None:
+        c.roles["agent"] = [doc.carried_agent]
+        c.weak += 1
     if spec.get("carry_object") and not c.roles.get("object") and doc.carried_firm is not None:
         c.roles["object"] = [doc.carried_firm]
         c.weak += 1

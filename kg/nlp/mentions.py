@@ -20,7 +20,8 @@ from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
 from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings, merge_glosses,
                           new_mentions, parenthesised, quoted, sentence_cue_types, suffixed)
-from kg.text import fold_char
+from kg.nlp.number_grammar import grammar
+from kg.text import fold_char, normalize_name
 
 __all__ = ["Mention", "find_mentions"]
 
@@ -42,8 +43,25 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions += family_siblings(sentence, gaz, mentions)
     mentions.sort(key=lambda m: m.start)
     mentions = merge_glosses(sentence, mentions)
-    mentions = drop_family_before_model(sentence, mentions)
+    mentions = drop_family_before_model(sentence, drop_currency_countries(sentence, mentions))
     return drop_class_after_model(sentence, [with_cue(m, tokens, mentions) for m in mentions])
+
+
+def drop_currency_countries(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+    """5057억대만달러, 홍콩 달러: a country named as part of a currency word (numbers.yaml's
+    `currency_words`) names the currency, not the country."""
+    words = _country_currencies()
+    base = sentence.start
+    return [m for m in mentions if m.type != "Country" or not any(
+        normalize_name(sentence.text[m.start - base:m.start - base + len(w) + 2]).startswith(w) for w in words)]
+
+
+@functools.lru_cache(maxsize=1)
+def _country_currencies() -> tuple[str, ...]:
+    """Currency words that are another currency word with a country before it (대만달러, 미국
+    달러), folded."""
+    folded = {normalize_name(w) for w in grammar().currency_words}
+    return tuple(sorted(w for w in folded if any(w.endswith(s) and len(w) > len(s) for s in folded)))
 
 
 # --- gazetteer names -------------------------------------------------------------------------
