@@ -317,8 +317,9 @@ def test_a_passive_control_before_its_agent_is_named_takes_the_later_agent():
 def test_the_next_result_lines_are_still_the_same_firms():
     text = ("SK하이닉스는 3분기 영업이익이 11조원으로 늘었다고 밝혔다. "
             "매출은 24조원으로 사상 최대를 기록했다.")
-    found = [(a.roles.get("agent"), a.values.get("amount")) for a in facts(text).actions if a.cls == "Revenue"]
-    assert (("sk-hynix",), Decimal("24000000000000")) in found
+    found = [(a.roles.get("agent"), a.values.get("amount"), a.date and a.date.value)
+             for a in facts(text).actions if a.cls == "Revenue"]
+    assert (("sk-hynix",), Decimal("24000000000000"), "2025-Q3") in found
 
 
 def test_result_lines_after_another_firm_took_the_subject_are_not_carried():

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from kg.extract.action import Action
 from kg.extract.rules import Rules
@@ -46,6 +46,14 @@ class Candidate:
     values: dict[str, Decimal] = field(default_factory=dict)
     currency: str | None = None     # ISO 4217 code of the amount among `values`
     actions: list[Action] = field(default_factory=list)
+    carried: bool = False           # its agent is a carried result's (SentenceDoc.result_agent)
+
+
+class CarriedResult(NamedTuple):
+    """The firm whose results a sentence gave, and their date: what later lines take."""
+
+    agent: Mention
+    date: DateMention | None
 
 
 class SentenceDoc:
@@ -53,7 +61,7 @@ class SentenceDoc:
 
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
                  gaz: Gazetteer, rules: Rules, *, carried_date: DateMention | None = None,
-                 carried_firm: Mention | None = None, carried_agent: Mention | None = None,
+                 carried_firm: Mention | None = None, carried_result: CarriedResult | None = None,
                  anchor: str | None = None) -> None:
         self.sentence = sentence
         self.tokens: tuple[Token, ...] = sentence.tokens
@@ -63,7 +71,7 @@ class SentenceDoc:
         self.rules = rules
         self.carried_date = carried_date
         self.carried_firm = carried_firm
-        self.carried_agent = carried_agent
+        self.carried_result = carried_result
         self.anchor = anchor
         self.candidates: list[Candidate] = []
 
@@ -87,9 +95,9 @@ class SentenceDoc:
         return [shift(q, self.sentence.start) for q in find_quantities(text) if not self._estimate(text[:q.start])]
 
     def _estimate(self, before: str) -> bool:
-        tail = re.sub(r"[\s(（]+$", "", before)
-        tail = re.sub(r"(?:인|였던|이던|은|는)$", "", tail).rstrip()
-        return tail.endswith(tuple(self.rules["estimate_words"]))
+        words = re.sub(r"[(（]", " ", before).split()[-2:]
+        return any(re.sub(r"(?:인|였던|이던|은|는|의)$", "", w).endswith(tuple(self.rules["estimate_words"]))
+                   for w in words)
 
     @functools.cached_property
     def periods(self) -> list:
@@ -223,17 +231,29 @@ class SentenceDoc:
                 return mention
         return None
 
-    def result_agent(self) -> Mention | None:
-        """Whose results the next sentences go on giving without naming it (TSMC는 … 순이익이 …
-        증가했다. 매출은 …): the agent of this sentence's last result (a class with
-        `carry_agent`); else the one carried, unless the sentence turns to another firm."""
-        agents = [c.roles["agent"][0] for c in self.candidates
-                  if c.actions and c.spec.get("carry_agent") and c.roles.get("agent")]
-        if agents:
-            return agents[-1]
+    def compilers(self, spec) -> list[Mention]:
+        """LSEG가 집계한 평균 매출, 트렌드포스에 따르면: names right before one of the class's
+        `compilers` (after their particle) compiled or estimated the figures; they fill no role,
+        and a sentence that has them gives no carried firm its figures."""
+        words = spec.get("compilers", ())
+        return [m for m in self.mentions if words and self._word_after(m) in words]
+
+    def _word_after(self, mention: Mention) -> str | None:
+        after = (t for t in self.tokens[mention.last_token + 1:] if not t.tag.startswith("J"))
+        word = next(after, None)
+        return word.form if word is not None else None
+
+    def result_agent(self) -> CarriedResult | None:
+        """Whose results the next sentences go on giving without naming it (TSMC는 4분기 순이익이
+        … 증가했다. 매출은 …), and for when: the agent and date of this sentence's last result (a
+        class with `carry_agent`); else the one carried, unless the sentence turns to another firm."""
+        results = [CarriedResult(c.roles["agent"][0], c.date) for c in self.candidates
+                   if c.actions and c.spec.get("carry_agent") and c.roles.get("agent")]
+        if results:
+            return results[-1]
         if any(m.type == "Firm" and m.cue in ("subject", "topic") for m in self.mentions):
             return None
-        return self.carried_agent
+        return self.carried_result
 
     def next_anchor(self) -> str | None:
         """The day the story is about after this sentence (see `story_day`)."""

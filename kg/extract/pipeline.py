@@ -97,7 +97,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
             anchor = story_day(sentence.text, article.date, anchor)
             continue
         doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
-                          carried_agent=result_agent, anchor=anchor)
+                          carried_result=result_agent, anchor=anchor)
         carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)
         result_agent = doc.result_agent()

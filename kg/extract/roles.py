@@ -37,8 +37,10 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         if developer:
             c.roles["agent"] = [pseudo_mention(developer, doc.gaz)]
             c.weak += 1
-    if spec.get("carry_agent") and not c.roles.get("agent") and doc.carried_agent is not None:
-        c.roles["agent"] = [doc.carried_agent]
+    if spec.get("carry_agent") and not c.roles.get("agent") and doc.carried_result is not None \
+            and not doc.compilers(spec):
+        c.roles["agent"] = [doc.carried_result.agent]
+        c.carried = True
         c.weak += 1
     if spec.get("carry_object") and not c.roles.get("object") and doc.carried_firm is not None:
         c.roles["object"] = [doc.carried_firm]
@@ -59,7 +61,7 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
     roles: dict[str, list[Mention]] = {}
     weak = 0
     shared_subject = False
-    used.update(id(m) for m in doc.mentions if _compiles(doc, m, c.spec.get("compilers", ())))
+    used.update(id(m) for m in doc.compilers(c.spec))
     if c.spec.get("speaker_outside_quote") and not doc.in_quote(trigger.start):
         used.update(id(m) for m in doc.mentions if doc.in_quote(m.start))
     for role in ROLES:
@@ -88,16 +90,6 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
         used.update(id(m) for m in group)
         roles[role] = group
     return roles, weak
-
-
-def _compiles(doc: SentenceDoc, mention: Mention, words) -> bool:
-    """LSEG가 집계한 평균 매출, 트렌드포스에 따르면: the name right before one of the class's
-    `compilers` (after its particle) compiled or estimated the figures; it fills no role."""
-    if not words:
-        return False
-    after = (t for t in doc.tokens[mention.last_token + 1:] if not t.tag.startswith("J"))
-    word = next(after, None)
-    return word is not None and word.form in words
 
 
 def fits(doc: SentenceDoc, mention: Mention, types) -> bool:

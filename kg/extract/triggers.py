@@ -90,7 +90,8 @@ def _instead(doc: SentenceDoc, index: int) -> bool:
 
 def _needs_met(doc: SentenceDoc, spec, forms: set[str], in_clause, index: int, a: int, b: int) -> bool:
     """needs_any: a word, an entity type (Type:Chip), a chip word as object (ChipObject), money
-    anywhere in the sentence (Money) or a percentage in the clause (Percent)."""
+    anywhere in the sentence (Money), a percentage in the clause (Percent) or a percentage change
+    (Change: 48% 늘었다, not 58%를 차지)."""
     needs = spec.get("needs_any")
     if not needs:
         return True
@@ -101,7 +102,9 @@ def _needs_met(doc: SentenceDoc, spec, forms: set[str], in_clause, index: int, a
             return True
         if need == "Money" and any(q.kind == "money" for q in doc.quantities):
             return True
-        if need == "Percent" and any(q.kind == "percent" and doc.in_clause(q.start, a, b) for q in doc.quantities):
+        if need in ("Percent", "Change") and any(
+                q.kind == "percent" and doc.in_clause(q.start, a, b) and (need == "Percent" or q.direction)
+                for q in doc.quantities):
             return True
         if need in forms:
             return True

@@ -14,7 +14,7 @@ from kg.nlp.numbers import Quantity
 
 def attach_values(doc: SentenceDoc) -> SentenceDoc:
     for c in doc.candidates:
-        c.date = _date(doc, c) or _carried(doc, c) or _inherited(doc, c)
+        c.date = _date(doc, c) or _carried(doc, c) or _result_date(doc, c) or _inherited(doc, c)
         c.period = doc.periods[0][2] if "period" in c.spec.get("values", ()) and doc.periods else None
         c.values, c.currency = _numbers(doc, c)
     return doc
@@ -85,6 +85,11 @@ def _carried(doc: SentenceDoc, c: Candidate) -> DateMention | None:
     if not c.spec.get("carry_date") or any(doc.in_clause(d.start, c.a, c.b) for d in doc.dates):
         return None
     return doc.carried_date
+
+
+def _result_date(doc: SentenceDoc, c: Candidate) -> DateMention | None:
+    """A result line that continues the one before (매출은 …) is for the same period."""
+    return doc.carried_result.date if c.carried and doc.carried_result is not None else None
 
 
 def _inherited(doc: SentenceDoc, c: Candidate) -> DateMention | None:
