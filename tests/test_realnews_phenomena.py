@@ -340,3 +340,10 @@ def test_an_amount_others_expected_is_no_number_of_the_result():
     assert found == [Decimal("500000000000")]
     text = "TSMC는 4분기 순이익이 5000억대만달러로 늘었다. 증권사 평균 예상치(4670억대만달러)보다 8% 많은 실적이다."
     assert [a.values.get("amount") for a in facts(text).actions if a.cls == "Revenue"] == [Decimal("500000000000")]
+
+
+def test_a_result_line_may_give_only_its_change_but_a_share_is_no_result():
+    found = [a.values.get("percent") for a in facts("AMD는 데이터센터 부문 매출이 1년 전보다 57% 늘었다고 밝혔다.").actions
+             if a.cls == "Revenue"]
+    assert found == [Decimal(57)]
+    assert summary("AMD는 중국이 회사 매출의 25%를 차지한다고 밝혔다.", "Revenue") == []
