@@ -32,7 +32,11 @@ class HtmlRules:
     main_selectors: tuple[str, ...]
     meta_title: tuple[str, ...]
     meta_date: tuple[str, ...]
+    meta_outlet: tuple[str, ...]
     meta_url: tuple[str, ...]
+    json_ld_types: tuple[str, ...]
+    title_separators: tuple[str, ...]
+    breadcrumb_separators: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -80,10 +84,14 @@ def _spam_settings(spam: dict[str, Any]) -> dict[str, Any]:
 
 
 def _html_rules(html: dict[str, Any]) -> HtmlRules:
-    """The `html` mapping: tags to drop, where the story is, which `<meta>` names to read."""
+    """The `html` mapping: tags to drop, where the story is, which metadata to read and how
+    a title names its site."""
     meta = html["meta"]
     return HtmlRules(drop_tags=tuple(html["drop_tags"]), main_selectors=tuple(html["main_selectors"]),
-                     meta_title=tuple(meta["title"]), meta_date=tuple(meta["date"]), meta_url=tuple(meta["url"]))
+                     meta_title=tuple(meta["title"]), meta_date=tuple(meta["date"]),
+                     meta_outlet=tuple(meta["outlet"]), meta_url=tuple(meta["url"]),
+                     json_ld_types=tuple(html["json_ld_types"]), title_separators=tuple(html["title_separators"]),
+                     breadcrumb_separators=tuple(html["breadcrumb_separators"]))
 
 
 def load_boilerplate(path: Path | str | None = None) -> Boilerplate:
