@@ -559,6 +559,8 @@ def test_bad_regex_in_boilerplate_names_the_pattern(tmp_path):
     ("\nspam:\n", "\nspma:\n", "unknown key 'spma'"),
     ("  min_tokens: 8\n", "  min_token: 8\n", "unknown key 'spam.min_token'"),
     ("  min_tokens: 8\n", "  min_tokens: eight\n", "'spam.min_tokens' must be a whole number, not 'eight'"),
+    ("  run_min_words: 3\n", "  run_min_words: three\n", "'spam.run_min_words' must be a whole number"),
+    ("  meta:\n", "  meta:\n    site: ['og:site_name']\n", "unknown key 'html.meta.site'"),
     ("  drop_tags: [", "  drop_tags: 3\n  old_drop_tags: [", "unknown key 'html.old_drop_tags'"),
     ("\nhtml:\n", "\nhtml_rules:\n", "unknown key 'html_rules'"),
 ])

@@ -50,7 +50,7 @@ Decisions a caller must know:
 Where the work is done, one job a module: `walk` (paths, folders → files), `manifest`
 (`manifest.csv`), `frontmatter`, `files` (.txt/.md/.html files), `jsonl`, `decode` (bytes →
 text), `dates` (written dates → ISO), `html` (pages → text and head metadata, with the
-deadline), `pagemeta` (what a page's head says: JSON-LD, `<meta>`, `<title>`), `boilerplate` (the lexicon), `clean` (furniture, spam and invisible characters
+deadline), `pagemeta` (what a page's head says: JSON-LD, `<meta>`, `<title>`), `boilerplate` (the lexicon), `spam` (keyword lines and runs), `clean` (furniture, spam and invisible characters
 out; titles; metadata values), `assemble` (one input → `Article`), `dedupe` (ids, same
 text, hashes, unchanged inputs) and `records` (what is yielded). This module walks the
 inputs and hands each file to its reader.

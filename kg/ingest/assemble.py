@@ -15,7 +15,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.boilerplate import default_boilerplate
-from kg.ingest.clean import clean_text, clean_value, split_title
+from kg.ingest.clean import clean_article, clean_value, split_title
 from kg.ingest.dates import parse_date
 from kg.ingest.dedupe import Seen, content_hash, text_key
 from kg.ingest.html import html_extract
@@ -56,6 +56,14 @@ def _resolve_meta(identifier: str, layers: Layers) -> tuple[dict[str, str | None
     return meta, problems
 
 
+def _spam_only_message(spam: tuple[str, ...]) -> str:
+    """Why a spam-only input is skipped, with the start of its first spam line as the example."""
+    example = spam[0] if len(spam[0]) <= 40 else spam[0][:40].rstrip() + "…"
+    lines = "1 line" if len(spam) == 1 else f"{len(spam)} lines"
+    return (f"only SEO keyword spam, no sentence ({lines} of keywords such as {example!r}; "
+            "spam words are listed in ontology/lexicon/boilerplate.yaml)")
+
+
 def _utf8_size(text: str) -> int:
     """Bytes of `text` in UTF-8, without encoding it when it is clearly small."""
     if 4 * len(text) <= MAX_ARTICLE_BYTES:
@@ -90,7 +98,11 @@ def build_article(identifier: str, raw: str, source: str, layers: Layers, *, htm
     if html and meta["title"] and not titled:  # the page's own title: it may name the outlet settled here
         meta["title"] = strip_site_suffix(meta["title"], site_names(meta["outlet"], url=meta["url"]),
                                           default_boilerplate().html)
-    title, text = split_title(clean_text(raw_body), meta["title"])
+    cleaned = clean_article(raw_body)
+    if cleaned.spam_only:
+        yield Problem(source, _spam_only_message(cleaned.spam), "skipped")
+        return
+    title, text = split_title(cleaned.text, meta["title"])
     meta["title"] = title
     if not text.strip():
         yield Problem(source, "empty article (nothing left after cleaning)", "skipped")

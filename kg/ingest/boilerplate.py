@@ -50,6 +50,8 @@ class Boilerplate:
     prose_endings: tuple[str, ...]
     html: HtmlRules
     min_tokens: int
+    run_min_words: int
+    run_vocab_share: float
     max_repeat_ratio: float
     max_vocab_share: float
     max_hashtag_share: float
@@ -78,8 +80,9 @@ def _spam_settings(spam: dict[str, Any]) -> dict[str, Any]:
         "spam_vocabulary": tuple(key for key in map(line_key, spam["vocabulary"]) if key),
         "prose_endings": tuple(spam["prose_endings"]),
         "min_tokens": int(spam["min_tokens"]),
-        **{name: float(spam[name])
-           for name in ("max_repeat_ratio", "max_vocab_share", "max_hashtag_share", "vocab_share_always")},
+        "run_min_words": int(spam["run_min_words"]),
+        **{name: float(spam[name]) for name in ("max_repeat_ratio", "max_vocab_share", "max_hashtag_share",
+                                                "vocab_share_always", "run_vocab_share")},
     }
 
 
