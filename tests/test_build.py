@@ -134,7 +134,7 @@ def _refuse_to_clean(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("an unchanged article was decoded or cleaned")
 
-    monkeypatch.setattr(assemble, "clean_text", refuse)
+    monkeypatch.setattr(assemble, "clean_article", refuse)
     monkeypatch.setattr(files, "decode_text", refuse)  # article files (a manifest is still read)
 
 

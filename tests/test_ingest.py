@@ -438,6 +438,9 @@ def test_content_hash_changes_with_text_or_date(tmp_path):
     ("2024. 9. 30.", "2024-09-30"), ("20240930", "2024-09-30"), ("2024년 9월 30일", "2024-09-30"),
     ("2024-09", "2024-09"), ("2024년 9월", "2024-09"), ("2024", "2024"),
     ("2024-09-30T10:00:00+09:00", "2024-09-30"), (" 2024-09-30 ", "2024-09-30"),
+    ("2024-09-30T00:30:00+09:00", "2024-09-30"), ("2024-09-29T23:30:00-05:00", "2024-09-29"),
+    ("2024-09-29T15:30:00Z", "2024-09-30"), ("2024-09-29T14:59:59.5+00:00", "2024-09-29"),
+    ("2024-12-31 15:00:00 +0000", "2025-01-01"), ("2024-02-30T10:00:00Z", None), ("2024-09-29T25:00:00Z", None),
     ("24-09-30", None), ("2024-02-30", None), ("2024-13", None), ("1024", None), ("", None),
     ("어제", None), ("2024-09-30x", None),
 ])
@@ -490,7 +493,7 @@ def test_keyword_spam_is_dropped_generally():
     subhead = "美 수출 통제가 살려낸 '중국판 엔비디아' 캠브리콘 그리고 화웨이와 SMIC의 반격"
     prose = ("중국 정부는 자국 기업들에게 엔비디아 제품 대신 현지 AI 칩을 구매하도록 압력을 가하고 있다. "
              "엔비디아 칩은 여전히 엔비디아 고객에게 인기다.")
-    assert clean_text("\n".join([spam, tags, vocab, subhead, prose])) == f"{subhead}\n{prose}"
+    assert clean_text(f"{spam}\n{tags}\n{vocab}\n{subhead}\n{prose}") == f"{subhead}\n{prose}"
 
 
 def test_repeated_lines_are_dropped_after_whitespace_normalisation():
@@ -556,6 +559,8 @@ def test_bad_regex_in_boilerplate_names_the_pattern(tmp_path):
     ("\nspam:\n", "\nspma:\n", "unknown key 'spma'"),
     ("  min_tokens: 8\n", "  min_token: 8\n", "unknown key 'spam.min_token'"),
     ("  min_tokens: 8\n", "  min_tokens: eight\n", "'spam.min_tokens' must be a whole number, not 'eight'"),
+    ("  run_min_words: 3\n", "  run_min_words: three\n", "'spam.run_min_words' must be a whole number"),
+    ("  meta:\n", "  meta:\n    site: ['og:site_name']\n", "unknown key 'html.meta.site'"),
     ("  drop_tags: [", "  drop_tags: 3\n  old_drop_tags: [", "unknown key 'html.old_drop_tags'"),
     ("\nhtml:\n", "\nhtml_rules:\n", "unknown key 'html_rules'"),
 ])
@@ -592,9 +597,9 @@ def test_markdown_heading_marker_is_not_part_of_the_title(tmp_path):
 
 
 @pytest.mark.parametrize("data", [
-    '{"id": 1}\n{"id": 2}\n'.encode(),
+    b'{"id": 1}\n{"id": 2}\n',
     '\ufeff{"id": 1}\r\n{"id": 2}\r\n\r\n'.encode(),
-    '{"id": 1}\r{"id": 2}\r\r\n{"id": 3}'.encode(),
+    b'{"id": 1}\r{"id": 2}\r\r\n{"id": 3}',
     '{"id": 1, "text": "a\u2028b\x85c"}\n\n{"id": 2}\r'.encode(),
     b"",
     b"\n\n",

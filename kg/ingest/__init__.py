@@ -14,9 +14,13 @@ Decisions a caller must know:
 * Same text, different id: skipped with a Problem ("same text as …"). Two files whose cleaned
   text is identical are the same story saved twice (a mirror, a re-post); building both would
   double every extracted action and inflate counts.
-* Metadata precedence, per key: front matter > manifest row > HTML `<meta>`. A JSONL line
-  carries its own metadata; a manifest row naming a `.jsonl` file is ignored with a Problem.
-* Dates: see `parse_date` (in `kg.ingest.dates`). A bad date never drops an article: it is built
+* Metadata precedence, per key: front matter > manifest row > the page's head (JSON-LD >
+  `<meta>` such as `og:site_name` > `<title>`; see `kg.ingest.pagemeta`). A title taken from
+  a page loses a suffix naming its site (` | 예시일보`); a title the input gives is kept as
+  written. A JSONL line carries its own metadata; a manifest row naming a `.jsonl` file is
+  ignored with a Problem.
+* Dates: see `parse_date` (in `kg.ingest.dates`); a time stamp in UTC is dated in Korean time.
+  A bad date never drops an article: it is built
   without a date (or with the next source's valid date) and a Problem says so.
 * `content_hash` covers the decoded raw text (newlines normalised) and the final date, title,
   outlet and url, so a re-encoded but identical file keeps its hash and a metadata edit
@@ -46,7 +50,7 @@ Decisions a caller must know:
 Where the work is done, one job a module: `walk` (paths, folders → files), `manifest`
 (`manifest.csv`), `frontmatter`, `files` (.txt/.md/.html files), `jsonl`, `decode` (bytes →
 text), `dates` (written dates → ISO), `html` (pages → text and head metadata, with the
-deadline), `boilerplate` (the lexicon), `clean` (furniture, spam and invisible characters
+deadline), `pagemeta` (what a page's head says: JSON-LD, `<meta>`, `<title>`), `boilerplate` (the lexicon), `spam` (keyword lines and runs), `clean` (furniture, spam and invisible characters
 out; titles; metadata values), `assemble` (one input → `Article`), `dedupe` (ids, same
 text, hashes, unchanged inputs) and `records` (what is yielded). This module walks the
 inputs and hands each file to its reader.
@@ -69,20 +73,20 @@ from kg.ingest.records import Article, Fingerprint, Known, Problem, Unchanged
 from kg.ingest.walk import JSONL_SUFFIXES, Walk, expand
 
 __all__ = [
-    "Article",
-    "Problem",
-    "Unchanged",
-    "Fingerprint",
-    "Known",
-    "Boilerplate",
-    "iter_articles",
-    "decode_bytes",
-    "clean_text",
-    "parse_date",
-    "load_boilerplate",
     "MAX_ARTICLE_BYTES",
     "MAX_FILE_BYTES",
     "MAX_LINE_CHARS",
+    "Article",
+    "Boilerplate",
+    "Fingerprint",
+    "Known",
+    "Problem",
+    "Unchanged",
+    "clean_text",
+    "decode_bytes",
+    "iter_articles",
+    "load_boilerplate",
+    "parse_date",
 ]
 
 

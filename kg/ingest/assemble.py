@@ -2,8 +2,10 @@
 
 Why this is its own module: every reader (text files, HTML, JSONL) ends the same way: HTML
 markup removed, the size limit checked, metadata settled per key (highest layer first: front
-matter > manifest row > HTML `<meta>`), the text cleaned and the title split off, the
-same-text check made and the content hashed.
+matter > manifest row > the page's head, see `kg.ingest.pagemeta`), a title taken from the
+page stripped of a suffix naming the outlet settled here (`제목 - 예시일보` with outlet
+`예시일보` from the manifest), the text cleaned and the title split off, the same-text check
+made and the content hashed.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from kg.errors import InputError
-from kg.ingest.clean import clean_text, clean_value, split_title
+from kg.ingest.boilerplate import default_boilerplate
+from kg.ingest.clean import clean_article, clean_value, split_title
 from kg.ingest.dates import parse_date
 from kg.ingest.dedupe import Seen, content_hash, text_key
 from kg.ingest.html import html_extract
 from kg.ingest.manifest import META_KEYS
+from kg.ingest.pagemeta import site_names, strip_site_suffix
 from kg.ingest.records import Article, Problem, megabytes, reason
 
 __all__ = ["MAX_ARTICLE_BYTES", "Layers", "build_article"]
@@ -52,6 +56,14 @@ def _resolve_meta(identifier: str, layers: Layers) -> tuple[dict[str, str | None
     return meta, problems
 
 
+def _spam_only_message(spam: tuple[str, ...]) -> str:
+    """Why a spam-only input is skipped, with the start of its first spam line as the example."""
+    example = spam[0] if len(spam[0]) <= 40 else spam[0][:40].rstrip() + "…"
+    lines = "1 line" if len(spam) == 1 else f"{len(spam)} lines"
+    return (f"only SEO keyword spam, no sentence ({lines} of keywords such as {example!r}; "
+            "spam words are listed in ontology/lexicon/boilerplate.yaml)")
+
+
 def _utf8_size(text: str) -> int:
     """Bytes of `text` in UTF-8, without encoding it when it is clearly small."""
     if 4 * len(text) <= MAX_ARTICLE_BYTES:
@@ -66,6 +78,7 @@ def build_article(identifier: str, raw: str, source: str, layers: Layers, *, htm
     `raw` is the body to clean; `hashed` the decoded text the content hash covers (the whole
     file, front matter included), defaulting to `raw`; `raw_hash` the input's raw hash.
     """
+    titled = any(clean_value(layer.get("title")) for _, layer in layers)
     if html:
         try:
             raw_body, html_meta = html_extract(raw)
@@ -82,7 +95,14 @@ def build_article(identifier: str, raw: str, source: str, layers: Layers, *, htm
         return
     meta, problems = _resolve_meta(identifier, layers)
     yield from problems
-    title, text = split_title(clean_text(raw_body), meta["title"])
+    if html and meta["title"] and not titled:  # the page's own title: it may name the outlet settled here
+        meta["title"] = strip_site_suffix(meta["title"], site_names(meta["outlet"], url=meta["url"]),
+                                          default_boilerplate().html)
+    cleaned = clean_article(raw_body)
+    if cleaned.spam_only:
+        yield Problem(source, _spam_only_message(cleaned.spam), "skipped")
+        return
+    title, text = split_title(cleaned.text, meta["title"])
     meta["title"] = title
     if not text.strip():
         yield Problem(source, "empty article (nothing left after cleaning)", "skipped")

@@ -32,7 +32,11 @@ class HtmlRules:
     main_selectors: tuple[str, ...]
     meta_title: tuple[str, ...]
     meta_date: tuple[str, ...]
+    meta_outlet: tuple[str, ...]
     meta_url: tuple[str, ...]
+    json_ld_types: tuple[str, ...]
+    title_separators: tuple[str, ...]
+    breadcrumb_separators: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class Boilerplate:
     prose_endings: tuple[str, ...]
     html: HtmlRules
     min_tokens: int
+    run_min_words: int
+    run_vocab_share: float
     max_repeat_ratio: float
     max_vocab_share: float
     max_hashtag_share: float
@@ -74,16 +80,21 @@ def _spam_settings(spam: dict[str, Any]) -> dict[str, Any]:
         "spam_vocabulary": tuple(key for key in map(line_key, spam["vocabulary"]) if key),
         "prose_endings": tuple(spam["prose_endings"]),
         "min_tokens": int(spam["min_tokens"]),
-        **{name: float(spam[name])
-           for name in ("max_repeat_ratio", "max_vocab_share", "max_hashtag_share", "vocab_share_always")},
+        "run_min_words": int(spam["run_min_words"]),
+        **{name: float(spam[name]) for name in ("max_repeat_ratio", "max_vocab_share", "max_hashtag_share",
+                                                "vocab_share_always", "run_vocab_share")},
     }
 
 
 def _html_rules(html: dict[str, Any]) -> HtmlRules:
-    """The `html` mapping: tags to drop, where the story is, which `<meta>` names to read."""
+    """The `html` mapping: tags to drop, where the story is, which metadata to read and how
+    a title names its site."""
     meta = html["meta"]
     return HtmlRules(drop_tags=tuple(html["drop_tags"]), main_selectors=tuple(html["main_selectors"]),
-                     meta_title=tuple(meta["title"]), meta_date=tuple(meta["date"]), meta_url=tuple(meta["url"]))
+                     meta_title=tuple(meta["title"]), meta_date=tuple(meta["date"]),
+                     meta_outlet=tuple(meta["outlet"]), meta_url=tuple(meta["url"]),
+                     json_ld_types=tuple(html["json_ld_types"]), title_separators=tuple(html["title_separators"]),
+                     breadcrumb_separators=tuple(html["breadcrumb_separators"]))
 
 
 def load_boilerplate(path: Path | str | None = None) -> Boilerplate:

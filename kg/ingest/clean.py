@@ -28,17 +28,24 @@ wins is `kg.ingest.assemble`'s job.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import InputError
 from kg.ingest.boilerplate import Boilerplate, default_boilerplate, line_key
 from kg.ingest.decode import LINE_BREAKS
 from kg.ingest.html import html_extract
+from kg.ingest.spam import (
+    SENTENCE_END,
+    drop_spam_runs,
+    has_sentence_end,
+    is_prose,
+    is_spam_line,
+)
 
-__all__ = ["MAX_LINE_CHARS", "clean_text", "clean_value", "split_long_line", "split_title"]
+__all__ = ["MAX_LINE_CHARS", "Cleaned", "clean_article", "clean_text", "clean_value", "split_long_line", "split_title"]
 
 TITLE_MAX_CHARS = 120
 MAX_LINE_CHARS = 3000
@@ -49,7 +56,6 @@ MAX_LINE_CHARS = 3000
 _INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0")
 _INVISIBLE_RE = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]")
 _SPACES = re.compile(r"[^\S\n]+")
-_SENTENCE_END = re.compile(r"[.?!。？！](?=$|[\s\"'”’」』)\]>])")
 # longer lines are never page chrome, and `^작성자\s*\S.*작성일.*조회` is quadratic on them
 _CHROME_MAX_CHARS = 500
 
@@ -87,50 +93,6 @@ def _clean_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
-def _has_sentence_end(line: str) -> bool:
-    """True if the line has terminal punctuation at a word end (`다.`, `요.`, `?`, `!`).
-
-    A dot inside a token (`thescoop.co.kr`, `2.2%`) does not count, so URLs and numbers in a
-    keyword-spam line do not make it look like prose.
-    """
-    return bool(_SENTENCE_END.search(line))
-
-
-def _is_spam(line: str, bp: Boilerplate) -> bool:
-    """Keyword stuffing or a tag cloud: many tokens, repetitive or spam-worded, not prose."""
-    words = line.split(" ")
-    if len(words) < bp.min_tokens:
-        return False
-    spam_word = _vocabulary_pattern(bp.spam_vocabulary)
-    if _is_prose(line, bp) and not spam_word.search(line_key(line)):
-        return False  # the per-token checks below could only say "prose": skip them
-    keyed = [(t, line_key(t)) for t in words]
-    keyed = [(t, k) for t, k in keyed if k or t.startswith("#")]
-    if len(keyed) < bp.min_tokens:
-        return False
-    tokens = [t for t, _ in keyed]
-    keys = [k for _, k in keyed]
-    vocab = sum(1 for k in keys if k and spam_word.search(k)) / len(tokens)
-    if vocab >= bp.vocab_share_always:
-        return True
-    if _is_prose(line, bp):
-        return False
-    repeats = 1 - len(set(keys)) / len(keys)
-    hashtags = sum(1 for t in tokens if t.startswith("#")) / len(tokens)
-    return repeats >= bp.max_repeat_ratio or vocab >= bp.max_vocab_share or hashtags >= bp.max_hashtag_share
-
-
-def _is_prose(line: str, bp: Boilerplate) -> bool:
-    """A sentence end, or a final 다/요 (prose, even when the final full stop is missing)."""
-    return _has_sentence_end(line) or line.rstrip("\"'”’)]").endswith(bp.prose_endings)
-
-
-@functools.lru_cache(maxsize=8)
-def _vocabulary_pattern(vocabulary: tuple[str, ...]) -> re.Pattern[str]:
-    """One pattern finding any spam word inside a token's key."""
-    return re.compile("|".join(map(re.escape, sorted(vocabulary, key=len, reverse=True))) or "(?!)")
-
-
 def _strip_inline(line: str, bp: Boilerplate) -> str:
     """Remove credits, bylines and copyright tails that are glued into a content line."""
     for pattern in bp.inline_patterns:
@@ -148,6 +110,19 @@ def _is_chrome(line: str, bp: Boilerplate) -> bool:
     return any(pattern.search(line) for pattern in bp.chrome_patterns)
 
 
+@dataclass(frozen=True)
+class Cleaned:
+    """An article's clean body lines and the keyword spam taken out of them."""
+
+    text: str
+    spam: tuple[str, ...]  # the spam lines and line tails dropped, in order
+
+    @property
+    def spam_only(self) -> bool:
+        """Spam was all there was: nothing is left, or nothing with a sentence (see `clean_article`)."""
+        return bool(self.spam) and not self.text
+
+
 def clean_text(raw: str, *, html: bool = False, boilerplate: Boilerplate | None = None) -> str:
     """Turn raw article text (or an HTML document, with `html=True`) into clean body lines.
 
@@ -156,21 +131,37 @@ def clean_text(raw: str, *, html: bool = False, boilerplate: Boilerplate | None 
     remaining non-empty lines joined by "\\n". The title is *not* split off here; that needs
     the article's metadata (see `iter_articles`). Never raises on any string.
     """
+    return clean_article(raw, html=html, boilerplate=boilerplate).text
+
+
+def clean_article(raw: str, *, html: bool = False, boilerplate: Boilerplate | None = None) -> Cleaned:
+    """`clean_text`, telling also what keyword spam went (`kg.ingest.spam`).
+
+    Where spam went and no line with a sentence is left, the rest (a title, a menu word) is
+    no article either: the text is empty and `spam_only` is true.
+    """
     bp = boilerplate or default_boilerplate()
     if html:
         try:
             raw = html_extract(raw, rules=bp.html)[0]
         except InputError:
-            return ""  # markup too malformed to read in time: no text
+            return Cleaned("", ())  # markup too malformed to read in time: no text
     seen: set[str] = set()
-    lines = []
+    lines, spam = [], []
     for line in _normalise_unicode(raw).split("\n"):
         line = _strip_inline(_clean_line(line), bp)
-        if not line or line in seen or _is_chrome(line, bp) or _is_spam(line, bp):
+        if not line or line in seen or _is_chrome(line, bp):
+            continue
+        if is_spam_line(line, bp):
+            spam.append(line)
             continue
         seen.add(line)
         lines.extend(split_long_line(line))
-    return "\n".join(lines)
+    lines, run_spam = drop_spam_runs(lines, bp)
+    spam.extend(run_spam)
+    if spam and not any(is_prose(line, bp) for line in lines):
+        lines = []
+    return Cleaned("\n".join(lines), tuple(spam))
 
 
 def split_long_line(line: str, limit: int = MAX_LINE_CHARS) -> list[str]:
@@ -182,7 +173,7 @@ def split_long_line(line: str, limit: int = MAX_LINE_CHARS) -> list[str]:
     pieces = []
     while len(line) > limit:
         window = line[:limit + 1]  # one more, so a sentence end right at the limit is seen
-        ends = [m.end() for m in _SENTENCE_END.finditer(window, limit // 2) if m.end() <= limit]
+        ends = [m.end() for m in SENTENCE_END.finditer(window, limit // 2) if m.end() <= limit]
         if ends:
             cut = ends[-1]
         else:
@@ -214,7 +205,7 @@ def split_title(text: str, title: str | None) -> tuple[str | None, str]:
     a short first line with no sentence ending becomes the title — unless it is the only line.
     """
     first, _, rest = text.partition("\n")
-    looks_like_headline = len(first) <= TITLE_MAX_CHARS and not _has_sentence_end(first)
+    looks_like_headline = len(first) <= TITLE_MAX_CHARS and not has_sentence_end(first)
     if title is not None:
         first_key, title_key = line_key(first), line_key(title)
         repeats = bool(title_key) and (first_key == title_key or (

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["strip_md_headings", "split_front_matter"]
+__all__ = ["split_front_matter", "strip_md_headings"]
 
 _MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)  # "# 제목" → "제목" in .md files
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

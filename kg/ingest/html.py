@@ -6,7 +6,8 @@ take minutes). So `html_extract` stops a parse after `HTML_PARSE_SECONDS` of the
 thread's CPU time and raises `InputError`; the deadline is a clock the tree builder checks
 as the parser reports what it found, so it holds in any thread (a worker of a build, a
 server request), not only the main one. Which tags are furniture, where the story sits and
-which `<meta>` names to read are data (`html` in `ontology/lexicon/boilerplate.yaml`).
+which `<meta>` names to read are data (`html` in `ontology/lexicon/boilerplate.yaml`); what
+the head says (JSON-LD, `<meta>`, `<title>`) is read by `kg.ingest.pagemeta`.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.ingest.boilerplate import HtmlRules, default_boilerplate
 from kg.ingest.decode import SAMPLE_BYTES
+from kg.ingest.pagemeta import page_meta
 
 __all__ = ["HTML_PARSE_SECONDS", "html_extract", "looks_like_html"]
 
@@ -112,36 +114,10 @@ def _html_parse(raw: str, rules: HtmlRules, clock: _Clock) -> tuple[str, dict[st
     with warnings.catch_warnings():  # "<p>a.html</p>"-like input is fine; the warning is noise
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = _timed_soup()(raw, clock)
-    meta = _html_meta(soup, rules)
+    meta = page_meta(soup, rules)
     for tag in soup.find_all(rules.drop_tags):
         tag.decompose()
     return _block_text(_main_content(soup, rules), clock), meta
-
-
-def _meta_content(metas: list[Any], names: tuple[str, ...]) -> str | None:
-    """The `content` of the first `<meta property|name=…>` among `names` that has one."""
-    for name in names:
-        for attr in ("property", "name", "itemprop"):
-            tag = next((t for t in metas if t.get(attr) == name), None)
-            if tag is not None and tag.get("content"):
-                return str(tag["content"])
-    return None
-
-
-def _html_meta(soup: Any, rules: HtmlRules) -> dict[str, str]:
-    """Title, date and url from the page head (used only where nothing better is given)."""
-    metas = soup.find_all("meta")  # once: a search per name and attribute would walk the page 18 times
-    meta = {
-        "title": _meta_content(metas, rules.meta_title),
-        "date": _meta_content(metas, rules.meta_date),
-        "url": _meta_content(metas, rules.meta_url),
-    }
-    if not meta["title"] and soup.title is not None:
-        meta["title"] = soup.title.get_text(" ")
-    if not meta["url"]:
-        canonical = soup.find("link", rel="canonical")
-        meta["url"] = canonical.get("href") if canonical is not None else None
-    return {k: v for k, v in meta.items() if v}
 
 
 def _main_content(soup: Any, rules: HtmlRules) -> Any:

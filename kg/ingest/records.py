@@ -7,8 +7,9 @@ Why this is its own module: these records are the contract between ingestion and
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from kg.errors import InputError
 
