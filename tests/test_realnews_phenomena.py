@@ -347,3 +347,17 @@ def test_a_result_line_may_give_only_its_change_but_a_share_is_no_result():
              if a.cls == "Revenue"]
     assert found == [Decimal(57)]
     assert summary("AMD는 중국이 회사 매출의 25%를 차지한다고 밝혔다.", "Revenue") == []
+
+
+def test_a_control_complied_with_or_feared_is_a_frame_not_a_report():
+    assert summary("새 칩은 미국 정부의 수출 규제를 완전히 준수하는 사양으로 설계됐다.", "ExportControl") == []
+    assert summary("미국의 추가 수출 규제를 우려한 중국 기업들이 칩을 사들였다.", "ExportControl") == []
+
+
+def test_the_bare_name_a_headline_opens_with_is_its_subject():
+    article = Article(identifier="t", title="中 희토류 대미 수출 전면 금지", date=DATE,
+                      text="상무부 대변인은 이날 자세한 내용을 설명하지 않았다.")
+    found = [(a.cls, a.roles.get("agent"), a.roles.get("target")) for a in extract(article).actions]
+    assert ("ExportControl", ("china",), ("united-states",)) in found
+    body = [(a.roles.get("agent"), a.roles.get("target")) for a in facts("중국 희토류 대미 수출을 금지했다.").actions]
+    assert (("china",), ("united-states",)) not in body

@@ -62,7 +62,7 @@ class SentenceDoc:
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
                  gaz: Gazetteer, rules: Rules, *, carried_date: DateMention | None = None,
                  carried_firm: Mention | None = None, carried_result: CarriedResult | None = None,
-                 anchor: str | None = None) -> None:
+                 anchor: str | None = None, headline: bool = False) -> None:
         self.sentence = sentence
         self.tokens: tuple[Token, ...] = sentence.tokens
         self.mentions = mentions
@@ -73,6 +73,7 @@ class SentenceDoc:
         self.carried_firm = carried_firm
         self.carried_result = carried_result
         self.anchor = anchor
+        self.headline = headline
         self.candidates: list[Candidate] = []
 
     @property
@@ -105,7 +106,8 @@ class SentenceDoc:
 
     @functools.cached_property
     def cues(self) -> dict[int, str]:
-        """A listed name takes the particle of the list's last name (알리바바와 바이두 등 … 이)."""
+        """A listed name takes the particle of the list's last name (알리바바와 바이두 등 … 이); a
+        headline drops particles, so a bare name it opens with is its subject (中 갈륨 수출 봉쇄)."""
         cues: dict[int, str] = {}
         mentions = self.mentions
         for i, mention in enumerate(mentions):
@@ -113,6 +115,9 @@ class SentenceDoc:
             while mentions[j].cue == "coord" and j + 1 < len(mentions):
                 j += 1
             cues[id(mention)] = mentions[j].cue
+        if self.headline and mentions and cues[id(mentions[0])] == "bare" and not re.sub(
+                r"[\W_]", "", self.sentence.text[:mentions[0].start - self.sentence.start]):
+            cues[id(mentions[0])] = "subject"
         return cues
 
     @functools.cached_property

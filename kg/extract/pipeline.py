@@ -83,6 +83,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     actions: list[Action] = []
     relations: list[Relation] = []
     carried, firm, result_agent, anchor = None, None, None, None
+    headline_end = len(article.title) if article.title and text_of(article).startswith(article.title) else 0
     previous: list[Action] = []
     people: dict[str, Mention] = {}
     last_named: dict[str, list[Mention]] = {}
@@ -97,7 +98,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
             anchor = story_day(sentence.text, article.date, anchor)
             continue
         doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
-                          carried_result=result_agent, anchor=anchor)
+                          carried_result=result_agent, anchor=anchor, headline=sentence.start < headline_end)
         carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)
         result_agent = doc.result_agent()

@@ -8,6 +8,7 @@ announces the opposite of the noun it undoes (`reversals`).
 from __future__ import annotations
 
 from kg.extract.doc import Candidate, SentenceDoc
+from kg.nlp.morph import Token
 
 
 def find_triggers(doc: SentenceDoc) -> SentenceDoc:
@@ -151,10 +152,18 @@ def _descriptive(doc: SentenceDoc, spec, index: int) -> bool:
     if nxt.form in rules.not_before and nxt.tag in rules.noun_like:
         return True
     tags = rules["tags"]
-    if nxt.tag.startswith(tags["particle_prefix"]) and after.form in rules.reference_verbs:
+    if nxt.tag.startswith(tags["particle_prefix"]) and _verb_after(doc, index + 2).form in rules.reference_verbs:
         return True
     return nxt.tag == tags["adverbial_particle"] and nxt.form in spec.get("reference_particles", ()) \
         and after.form not in rules["launch_verbs"] and after.tag != tags["number"]
+
+
+def _verb_after(doc: SentenceDoc, index: int) -> Token:
+    """The token at `index`, past adverbs (규제를 완전히 준수하는: 준수)."""
+    tokens, adverb = doc.tokens, doc.rules["tags"]["adverb"]
+    while index + 1 < len(tokens) and tokens[index].tag == adverb:
+        index += 1
+    return tokens[index]
 
 
 def embedded(doc: SentenceDoc, index: int) -> bool:
