@@ -361,3 +361,10 @@ def test_the_bare_name_a_headline_opens_with_is_its_subject():
     assert ("ExportControl", ("china",), ("united-states",)) in found
     body = [(a.roles.get("agent"), a.roles.get("target")) for a in facts("중국 희토류 대미 수출을 금지했다.").actions]
     assert (("china",), ("united-states",)) not in body
+
+
+def test_a_model_code_before_its_family_name_is_the_model():
+    text = "텐센트가 지난달 화웨이에 910C 어센드 AI칩 2000개를 주문했다."
+    found = facts(text)
+    assert [m.key for m in found.mentions if m.type == "Chip"] == ["huawei-ascend-910c"]
+    assert [a.roles.get("object") for a in found.actions if a.cls == "Purchase"] == [("huawei-ascend-910c",)]

@@ -194,15 +194,31 @@ def merge_glosses(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
 
 
 def drop_family_before_model(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
-    """`어센드 '910B'`: a product family directly followed by one of its models is that model."""
+    """`어센드 '910B'`: a chip directly followed by another chip is the second (a family before
+    one of its models is that model); a model directly followed by its own family (`910B 어센드
+    칩을`) is the model, named by both words."""
     kept: list[Mention] = []
     for i, mention in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if (nxt is not None and mention.type == "Chip" and nxt.type == "Chip"
-                and not surface(sentence, mention.end, nxt.start).strip(" " + QUOTES)):
+        if nxt is not None and _adjacent_chips(sentence, mention, nxt) and not _family_of(nxt, mention):
+            continue
+        last = kept[-1] if kept else None
+        if last is not None and _adjacent_chips(sentence, last, mention) and _family_of(mention, last):
+            kept[-1] = replace(last, end=mention.end, last_token=mention.last_token,
+                               surface=surface(sentence, last.start, mention.end))
             continue
         kept.append(mention)
     return kept
+
+
+def _adjacent_chips(sentence: Sentence, left: Mention, right: Mention) -> bool:
+    return left.type == "Chip" and right.type == "Chip" and not surface(sentence, left.end, right.start).strip(
+        " " + QUOTES)
+
+
+def _family_of(family: Mention, model: Mention) -> bool:
+    """The gazetteer names a chip's models after its family's key (huawei-ascend → huawei-ascend-910b)."""
+    return model.key.startswith(family.key + "-")
 
 
 def drop_class_after_model(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
