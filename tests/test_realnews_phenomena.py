@@ -368,3 +368,11 @@ def test_a_model_code_before_its_family_name_is_the_model():
     found = facts(text)
     assert [m.key for m in found.mentions if m.type == "Chip"] == ["huawei-ascend-910c"]
     assert [a.roles.get("object") for a in found.actions if a.cls == "Purchase"] == [("huawei-ascend-910c",)]
+
+
+def test_a_trigger_whose_own_subject_fits_no_role_takes_no_agent_from_before_it():
+    text = "앞서 엔비디아는 미국이 지난해 발표한 규제로 H100 수출이 막히자 H800을 만들었다."
+    developed = [a.roles.get("object") for a in facts(text).actions if a.cls == "ChipDevelopment"]
+    assert developed == [("nvidia-h800",)]
+    said = summary("러몬도 장관은 \"중국이 규정을 우회했다\"고 말했다.", "Statement")
+    assert [a for _, a, _, _ in said] == [("gina-raimondo",)]

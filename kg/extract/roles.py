@@ -68,8 +68,9 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
         role_spec = c.spec["roles"].get(role)
         if not role_spec:
             continue
-        pick, preferred = best_filler(doc, role_spec, c.in_clause, trigger, used)
-        if pick is None and role == "agent":
+        pool = _after_own_subject(doc, c.spec, c.in_clause, trigger) if role == "agent" else c.in_clause
+        pick, preferred = best_filler(doc, role_spec, pool, trigger, used)
+        if pick is None and role == "agent" and pool is c.in_clause:
             pick, preferred = best_filler(doc, role_spec, doc.earlier_subjects(c.clause_no), trigger, used)
             if pick is not None:
                 weak += 1
@@ -90,6 +91,19 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
         used.update(id(m) for m in group)
         roles[role] = group
     return roles, weak
+
+
+def _after_own_subject(doc: SentenceDoc, spec, mentions: list[Mention], trigger: Token) -> list[Mention]:
+    """엔비디아는 미국이 발표한 (조치)…: when the trigger's own subject (이/가, the last before it)
+    can fill none of the class's roles, the predicate is that subject's: no name before it is
+    the agent. (A subject that can fill a role, H20의 수출이 금지됐다, blocks nothing.)"""
+    own = [m for m in mentions if m.end <= trigger.start and doc.cues[id(m)] == "subject"]
+    if not own or any(fits(doc, own[-1], r["types"]) for r in spec["roles"].values()):
+        return mentions
+    endings = doc.rules["tags"]["endings"]
+    if any(t.tag in endings for t in doc.tokens if own[-1].end <= t.start < trigger.start):
+        return mentions  # "중국이 …했다"고 말했다: a subject of another predicate before the trigger
+    return [m for m in mentions if m.start > own[-1].start]
 
 
 def fits(doc: SentenceDoc, mention: Mention, types) -> bool:
