@@ -40,7 +40,3 @@ def friendly(func: Callable) -> Callable:
             raise typer.Exit(1) from None
     return wrapper
 
-
-def wide() -> Console:
-    """The console for tables: the terminal's width, or a wide one when output is piped."""
-    return out if out.is_terminal else Console(width=220, soft_wrap=True)

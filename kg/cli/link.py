@@ -12,9 +12,8 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
-
-from kg.cli.console import StoreOption, friendly, out, store_path, wide
+from kg.cli.console import StoreOption, err, friendly, out, store_path
+from kg.cli.tables import show_rows
 from kg.settings import SETTINGS
 
 link_app = typer.Typer(add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
@@ -95,13 +94,10 @@ def review(
                   highlight=False)
         return
     rows = pending(knowledge)
-    table = Table(title="Candidate Wikidata links (accept with --accept ENTITY=QID)")
-    for column in ("entity", "QID", "score", "Wikidata label", "description", "method"):
-        table.add_column(column)
-    for c in rows:
-        table.add_row(shorten_iri(c.entity), c.qid, f"{c.score:.2f}", c.label, c.description, c.method)
-    wide().print(table)
-    out.print(f"{len(rows)} candidates", highlight=False)
+    show_rows(out, ["entity", "QID", "score", "Wikidata label", "description", "method"],
+              [[shorten_iri(c.entity), c.qid, f"{c.score:.2f}", c.label, c.description, c.method] for c in rows],
+              title="Candidate Wikidata links (accept with --accept ENTITY=QID)")
+    err.print(f"{len(rows)} candidates", highlight=False)
 
 
 @friendly
