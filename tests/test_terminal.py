@@ -5,12 +5,14 @@ build's progress and Ctrl-C, `--help`, and the messages of common mistakes."""
 from __future__ import annotations
 
 import fcntl
+import importlib.util
 import io
 import os
 import pty
 import re
 import select
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -37,16 +39,20 @@ def kg(*args: str, env: dict | None = None):
     return runner.invoke(app, list(args), env=env, catch_exceptions=False)
 
 
-def in_terminal(args: list[str], *, columns: int, env: dict | None = None, timeout: float = 120) -> tuple[str, str, int]:
-    """Run the real `kg ARGS` with stdout on a pseudo-terminal `columns` wide (stderr on a pipe):
-    the terminal's text without colour codes, stderr, and the exit status."""
+def in_terminal(args: list[str], *, columns: int, env: dict | None = None, timeout: float = 300,
+                stderr_too: bool = False, interrupt_when=None) -> tuple[str, str, int]:
+    """Run the real `kg ARGS` with stdout (and with `stderr_too` stderr) on a pseudo-terminal
+    `columns` wide: the terminal's text without colour codes, stderr when it went to a pipe,
+    and the exit status. `interrupt_when`: a test of the text so far; once it holds, the
+    process gets SIGINT, as Ctrl-C sends it."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
     clean = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-    child = subprocess.Popen([KG, *args], stdin=slave, stdout=slave, stderr=subprocess.PIPE, cwd=ROOT,
+    child = subprocess.Popen([KG, *args], stdin=slave, stdout=slave, stderr=slave if stderr_too else subprocess.PIPE,
+                             cwd=ROOT,
                              env={**clean, "TERM": "xterm-256color", **(env or {})})
     os.close(slave)
-    chunks = []
+    chunks: list[bytes] = []
     while True:
         ready, _, _ = select.select([master], [], [], timeout)
         assert ready, "kg wrote nothing for too long"
@@ -57,10 +63,18 @@ def in_terminal(args: list[str], *, columns: int, env: dict | None = None, timeo
         if not data:
             break
         chunks.append(data)
+        if interrupt_when is not None and interrupt_when(_screen(chunks)):
+            child.send_signal(signal.SIGINT)
+            interrupt_when = None
     os.close(master)
-    stderr = child.stderr.read().decode()
+    stderr = child.stderr.read().decode() if child.stderr else ""
     status = child.wait(timeout)
-    return ANSI.sub("", b"".join(chunks).decode("utf-8", "replace")).replace("\r\n", "\n"), stderr, status
+    return _screen(chunks), stderr, status
+
+
+def _screen(chunks: list[bytes]) -> str:
+    text = ANSI.sub("", b"".join(chunks).decode("utf-8", "replace"))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def header_of(table: str) -> list[str]:
@@ -164,3 +178,163 @@ def test_format_table_when_piped_honours_columns(seed_store_path):
     assert done.returncode == 0, done.stderr
     assert header_of(done.stdout)[:5] == ["date", "agent", "object", "target", "modality"]
     assert max(cell_len(line) for line in done.stdout.splitlines()) <= 100
+
+
+# --- build progress and Ctrl-C -----------------------------------------------------------------
+
+SYNTHETIC = 128
+BAR = re.compile(r"^(reading|extracting|writing)\s+\S+\s+(\d+)/(\d+)\s+([\d,.]+/s)?\s*(\d+:\d\d:\d\d|-:--:--)\s+\d+:\d\d:\d\d",
+                 re.MULTILINE)
+
+
+def bars(screen: str) -> dict[str, list[tuple[int, int]]]:
+    """Every progress line drawn, per stage: (done, total)."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for match in BAR.finditer(screen):
+        found.setdefault(match[1], []).append((int(match[2]), int(match[3])))
+    return found
+
+
+def written_at_least(count: int):
+    return lambda screen: any(done >= count for done, _ in bars(screen).get("writing", []))
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """Synthetic articles (the seeds' sentences recombined, as bench/build_bench.py makes them)."""
+    spec = importlib.util.spec_from_file_location("kg_build_bench", ROOT / "bench" / "build_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path_factory.mktemp("corpus") / "synthetic.jsonl"
+    bench.make_corpus(path, SYNTHETIC, bench.seed_sentences())
+    return path
+
+
+@pytest.fixture(scope="module")
+def reference(corpus, tmp_path_factory) -> dict[str, frozenset[str]]:
+    """Each synthetic article's graph as an uninterrupted build writes it."""
+    from kg.build import build
+    from kg.rdf.store import KnowledgeStore
+    from kg.settings import default_min_confidence
+
+    store = KnowledgeStore(tmp_path_factory.mktemp("reference") / "store")
+    assert build([corpus], store, min_confidence=default_min_confidence()).built == SYNTHETIC
+    return synthetic_graphs(store)
+
+
+def synthetic_graphs(store) -> dict[str, frozenset[str]]:
+    from kg.namespaces import article_iri
+
+    prefix = article_iri("syn-")
+    return {g: frozenset(map(str, store.quads(g))) for g in store.graphs() if g.startswith(prefix)}
+
+
+def test_build_reports_each_stage_with_its_total(seeds_copy, tmp_path):
+    from kg.build import STAGES, build
+    from kg.ingest import Problem
+    from kg.rdf.store import KnowledgeStore
+
+    (seeds_copy / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
+    store, events = KnowledgeStore(tmp_path / "store"), []
+    report = build([seeds_copy], store, progress=events.append)
+    last = {stage: [e for e in events if e.stage == stage][-1] for stage in STAGES}
+    assert (last["reading"].done, last["reading"].total) == (6, 6)  # five articles and the PNG
+    assert (last["extracting"].done, last["extracting"].total) == (5, 5) == (report.built, report.built)
+    assert (last["writing"].done, last["writing"].total) == (5, 5)
+    assert [e.item.source for e in events if isinstance(e.item, Problem)] == [str(seeds_copy / "photo.txt")]
+    assert all(e.total == 6 for e in events if e.stage == "reading")  # counted before reading starts
+    for stage in STAGES:
+        done = [e.done for e in events if e.stage == stage]
+        assert done == sorted(done) and all(e.done <= e.total for e in events if e.stage == stage)
+    events.clear()
+    assert build([seeds_copy], store, progress=events.append).unchanged == 5
+    assert [(e.done, e.total) for e in events if e.stage == "extracting"][-1] == (0, 0)
+
+
+def test_ctrl_c_during_kg_build_leaves_nothing_half_written(corpus, reference, seed_store_path, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(seed_store_path, store)  # not a first build: articles are written in transactions
+    screen, _, status = in_terminal(["build", str(corpus), "--store", str(store), "--jobs", "1"], columns=120,
+                                    stderr_too=True, interrupt_when=written_at_least(1))
+    assert status == 130, screen[-2000:]
+    assert "Traceback" not in screen
+    last = screen.strip().splitlines()[-1]
+    found = re.fullmatch(r"interrupted after (\d+) articles; nothing half-written; run kg build again to continue", last)
+    assert found, last
+    written = int(found[1])
+    shown = bars(screen)
+    assert {"reading", "extracting", "writing"} <= set(shown)
+    assert shown["extracting"][-1][1] == SYNTHETIC and any(done for done, _ in shown["extracting"])
+    assert re.search(rf"extracting .* \d+/{SYNTHETIC} +[\d.,]+/s +\d+:\d\d:\d\d", screen)  # count, total, rate, time left
+    from kg.rdf.store import KnowledgeStore
+
+    graphs = synthetic_graphs(KnowledgeStore(store, read_only=True))
+    assert 0 < written == len(graphs) < SYNTHETIC
+    assert all(quads == reference[g] for g, quads in graphs.items())  # whole graphs only
+    again = subprocess.run([KG, "build", str(corpus), "--store", str(store), "--jobs", "1"], capture_output=True,
+                           text=True, cwd=ROOT, timeout=600)
+    assert again.returncode == 0, again.stderr
+    assert f"built {SYNTHETIC - written}, unchanged {written}," in again.stderr
+    assert synthetic_graphs(KnowledgeStore(store, read_only=True)) == reference
+
+
+def test_ctrl_c_stops_worker_processes_at_once(corpus, reference, seed_store_path, tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(seed_store_path, store)
+    workers: list[int] = []
+
+    def seen_writing(screen: str) -> bool:
+        if not written_at_least(1)(screen):
+            return False
+        workers.extend(worker_pids())
+        return True
+
+    screen, _, status = in_terminal(["build", str(corpus), "--store", str(store), "--jobs", "2"], columns=120,
+                                    stderr_too=True, interrupt_when=seen_writing)
+    assert status == 130 and "interrupted after" in screen and "Traceback" not in screen, screen[-2000:]
+    assert len(workers) == 2
+    assert not [pid for pid in workers if alive(pid)]  # stopped by the build, not left to finish their chunks
+    from kg.rdf.store import KnowledgeStore
+
+    graphs = synthetic_graphs(KnowledgeStore(store, read_only=True))
+    assert graphs and all(quads == reference[g] for g, quads in graphs.items())
+
+
+def test_ctrl_c_during_a_first_build_says_it_starts_over(corpus, tmp_path):
+    store = tmp_path / "store"
+    extracted = lambda screen: any(done >= 64 for done, _ in bars(screen).get("extracting", []))  # noqa: E731
+    screen, _, status = in_terminal(["build", str(corpus), "--store", str(store), "--jobs", "1"], columns=120,
+                                    stderr_too=True, interrupt_when=extracted)
+    assert status == 130 and "nothing half-written; run kg build again to start over" in screen, screen[-2000:]
+    again = subprocess.run([KG, "build", str(corpus), "--store", str(store), "--jobs", "1"], capture_output=True,
+                           text=True, cwd=ROOT, timeout=600)
+    assert again.returncode == 0 and f"built {SYNTHETIC}, unchanged 0" in again.stderr, again.stderr
+
+
+def worker_pids() -> list[int]:
+    """Extraction workers of the `kg build` running under this test (children of its child)."""
+    children = [pid for pid in _children(os.getpid())]
+    return [pid for child in children for pid in _children(child)
+            if b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Still running (a zombie waiting to be reaped counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
