@@ -338,3 +338,85 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+# --- help and messages -------------------------------------------------------------------------
+
+
+def help_text(*command: str) -> str:
+    """`kg COMMAND --help` as one line of words (the panels' borders and line breaks taken out)."""
+    shown = kg(*command, "--help", env={"COLUMNS": "100"}).stdout
+    return " ".join(shown.translate(str.maketrans("│╭╮╰╯─", "      ")).split())
+
+
+def test_help_shows_defaults_and_environment_variables():
+    from kg.settings import SETTINGS
+
+    build = help_text("build")
+    for name in ("store", "min_confidence"):
+        assert f"[env var: {SETTINGS[name].env}]" in build and f"[default: ({SETTINGS[name].default})]" in build
+    link = help_text("link")
+    for name in ("store", "wikidata_endpoint", "wikidata_api", "link_cache", "link_decisions"):
+        assert f"[env var: {SETTINGS[name].env}]" in link and f"({SETTINGS[name].default})" in link
+    assert "[env var: CHIPGRAPH_STORE]" in help_text("query") and "[env var: CHIPGRAPH_TOKEN]" in help_text("serve")
+
+
+@pytest.mark.parametrize("command", [(), ("build",), ("query",), ("queries",), ("export",), ("stats",), ("validate",),
+                                     ("link",), ("link", "review"), ("import-external",), ("eval",), ("serve",)])
+def test_help_has_no_type_noise_on_flags(command):
+    shown = help_text(*command)
+    assert "<bool>" not in shown and "--help Show this message" in shown
+
+
+def test_environment_variables_are_read(seed_store_path, tmp_path):
+    assert kg("stats", env={"CHIPGRAPH_STORE": str(seed_store_path)}).exit_code == 0
+    bad = kg("build", "--store", str(tmp_path / "s"), env={"CHIPGRAPH_MIN_CONFIDENCE": "high"})
+    assert bad.exit_code == 2 and "CHIPGRAPH_MIN_CONFIDENCE" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_stats_on_an_empty_store_says_how_to_build(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    built = subprocess.run([KG, "build", str(empty), "--store", str(tmp_path / "store")], capture_output=True,
+                           text=True, cwd=ROOT, timeout=300)  # a store with no article in it
+    assert "built 0" in built.stderr
+    result = kg("stats", "--store", str(tmp_path / "store"))
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{tmp_path / 'store'} is empty: no articles yet") and "kg build" in result.stdout
+    for where, words in ((empty, "the folder is empty"), (tmp_path / "nowhere", "no store here")):
+        missing = kg("stats", "--store", str(where))
+        assert missing.exit_code == 1 and missing.stderr.startswith("error:") and words in missing.stderr
+        assert "kg build" in missing.stderr and len(missing.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", [("query", "actions-by-class"), ("export",)])
+def test_an_unknown_format_lists_the_choices(seed_store_path, command):
+    result = kg(*command, "--format", "yaml", "--store", str(seed_store_path))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: unknown format 'yaml' (choose ")
+    assert ("table, json" in result.stderr) == (command[0] == "query")  # `table` where it applies
+
+
+@pytest.mark.parametrize("path", ["nosuch.rq", "queries/nosuch.rq", "/nowhere/who-restricted-what.rq"])
+def test_a_missing_query_file_is_file_not_found(seed_store_path, path):
+    result = kg("query", path, "--store", str(seed_store_path))
+    assert result.exit_code == 1 and result.stderr.startswith(f"error: file not found: {path}"), result.stderr
+    assert "no saved query" not in result.stderr
+
+
+def test_a_saved_query_may_still_be_named_with_rq(seed_store_path):
+    assert kg("query", "actions-by-class.rq", "--store", str(seed_store_path)).exit_code == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "xml", "json"])
+def test_an_ask_result_ends_with_a_newline(seed_store_path, fmt):
+    result = kg("query", "ASK { ?a a cg:ExportControl }", "--format", fmt, "--store", str(seed_store_path))
+    assert result.exit_code == 0 and result.stdout.endswith("\n") and "true" in result.stdout
+    if fmt in ("csv", "tsv"):
+        assert result.stdout == "true\n"
+
+
+def test_building_nothing_that_exists_makes_no_store(tmp_path):
+    result = kg("build", str(tmp_path / "nosuchdir"), "--store", str(tmp_path / "s3"))
+    assert result.exit_code == 1 and result.stderr.startswith("error: no such file or folder: ")
+    assert not (tmp_path / "s3").exists()

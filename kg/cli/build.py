@@ -11,22 +11,21 @@ from rich.console import Console
 from rich.progress import ProgressColumn, TimeRemainingColumn
 from rich.text import Text
 
-from kg.cli.console import StoreOption, err, friendly, store_path
+from kg.cli.console import StoreOption, err, friendly, setting_option, store_path
 from kg.errors import KgError
-from kg.settings import SETTINGS, default_min_confidence
+from kg.settings import default_min_confidence
 
 
 @friendly
 def build(
     paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of articles (default: seeds/)")] = None,
     store: StoreOption = None,
-    min_confidence: Annotated[Optional[float], typer.Option(
-        help=f"Drop extractions below this confidence [env {SETTINGS['min_confidence'].env}; "
-             f"default {SETTINGS['min_confidence'].default}]")] = None,
+    min_confidence: Annotated[Optional[float], setting_option(
+        "min_confidence", "Drop extractions below this confidence")] = None,
     prune: Annotated[bool, typer.Option(help="Remove graphs of articles no longer among the inputs")] = False,
     force: Annotated[bool, typer.Option(help="Rebuild every article, changed or not")] = False,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes for extraction [default: every core]")] = None,
+        "--jobs", "-j", min=1, show_default="every core", help="Worker processes for extraction")] = None,
     executor: Annotated[str, typer.Option(
         help="Where extraction runs: auto (processes when --jobs > 1), serial, processes, dask")] = "auto",
     scheduler: Annotated[Optional[str], typer.Option(
@@ -53,6 +52,8 @@ def build(
         raise KgError("--no-load without --output-shards would throw the results away")
 
     inputs = paths or [_default_seeds()]
+    if not any(path.exists() or path.is_symlink() for path in inputs):  # before the store is made
+        raise KgError("no such file or folder: " + ", ".join(map(str, inputs)), hint="name files or folders of articles")
     threshold = default_min_confidence() if min_confidence is None else min_confidence
     knowledge = KnowledgeStore(store_path(store))
     try:

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.console import StoreOption, err, friendly, store_path
+from kg.cli.console import StoreOption, err, friendly, read_store
 from kg.formats import EXPORT_FORMATS, Format
 
 
@@ -26,9 +26,8 @@ def export(
     """Export the graph (deterministic: same store, same bytes)."""
     from kg.rdf.export import export as run_export
     from kg.link import linkset as void_linkset
-    from kg.rdf.store import KnowledgeStore
 
-    knowledge = KnowledgeStore(store_path(store), read_only=True)
+    knowledge = read_store(store)
     data = void_linkset(knowledge) if linkset else run_export(knowledge, fmt, graph or [])
     if output:
         output.write_bytes(data)

@@ -12,24 +12,17 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from kg.cli.console import StoreOption, err, friendly, out, store_path
+from kg.cli.console import Command, Group, StoreOption, err, friendly, out, setting_option, store_path
 from kg.cli.tables import show_rows
-from kg.settings import SETTINGS
 
-link_app = typer.Typer(add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
+link_app = typer.Typer(cls=Group, add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
                        help="Find Wikidata candidates for entities without an identity link; `review` them.")
 
 
-def _opt(name: str, text: str):
-    setting = SETTINGS[name]
-    return typer.Option(help=f"{text} [env {setting.env}; default {setting.default}]")
-
-
-EndpointOption = Annotated[Optional[str], _opt("wikidata_endpoint", "SPARQL endpoint")]
-ApiOption = Annotated[Optional[str], _opt("wikidata_api", "MediaWiki API (wbsearchentities)")]
-CacheOption = Annotated[Optional[Path], _opt("link_cache", "Cache folder of Wikidata answers")]
-DecisionsOption = Annotated[Optional[Path], typer.Option(
-    help="Review decisions file [env CHIPGRAPH_LINK_DECISIONS; default ontology/links/decisions.tsv]")]
+EndpointOption = Annotated[Optional[str], setting_option("wikidata_endpoint", "SPARQL endpoint")]
+ApiOption = Annotated[Optional[str], setting_option("wikidata_api", "MediaWiki API (wbsearchentities)")]
+CacheOption = Annotated[Optional[Path], setting_option("link_cache", "Cache folder of Wikidata answers")]
+DecisionsOption = Annotated[Optional[Path], setting_option("link_decisions", "Review decisions file")]
 
 
 def _client(endpoint: str | None, api: str | None, cache: Path | None):
@@ -73,7 +66,7 @@ def link(
     out.print(report.summary(), highlight=False)
 
 
-@link_app.command("review")
+@link_app.command("review", cls=Command)
 @friendly
 def review(
     store: StoreOption = None,

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from kg.cli.console import StoreOption, err, friendly, out, store_path
+from kg.cli.console import StoreOption, err, friendly, out, read_store
 from kg.cli.tables import show_rows
 from kg.errors import KgError
 from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, parse_format
@@ -30,11 +30,10 @@ def query(
 ) -> None:
     """Run a saved query or SPARQL text against the store."""
     from kg.query import resolve_query, run_query, serialize_result
-    from kg.rdf.store import KnowledgeStore
 
     chosen = None if fmt is None else parse_format(fmt, QUERY_FORMATS)
     values = parse_params(param or [])
-    knowledge = KnowledgeStore(store_path(store), read_only=True)
+    knowledge = read_store(store)
     saved = resolve_query(query_text)
     result = run_query(knowledge, saved, values)
     if chosen is None or chosen is Format.TABLE:

@@ -114,7 +114,8 @@ def serialize_result(result: QueryResult, fmt: str | Format) -> bytes:
         if found is Format.JSON:
             return as_json
         parsed = ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=found.results_format)
+        data = parsed.serialize(format=found.results_format)
+        return data if data.endswith(b"\n") else data + b"\n"  # an ASK's `true` is a line, as a shell expects
     if found is Format.NQUADS:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
