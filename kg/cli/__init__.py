@@ -14,8 +14,8 @@ from __future__ import annotations
 import typer
 
 from kg.cli.build import build
-from kg.cli.console import Command, Group
 from kg.cli.check import stats, validate
+from kg.cli.console import Command, Group
 from kg.cli.evaluate import eval_command
 from kg.cli.export import export
 from kg.cli.link import import_external, link_app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Self
 
 import typer
 from rich.console import Console
@@ -18,19 +18,19 @@ from kg.settings import default_min_confidence
 
 @friendly
 def build(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders of articles (default: seeds/)")] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders of articles (default: seeds/)")] = None,
     store: StoreOption = None,
-    min_confidence: Annotated[Optional[float], setting_option(
+    min_confidence: Annotated[float | None, setting_option(
         "min_confidence", "Drop extractions below this confidence")] = None,
     prune: Annotated[bool, typer.Option(help="Remove graphs of articles no longer among the inputs")] = False,
     force: Annotated[bool, typer.Option(help="Rebuild every article, changed or not")] = False,
-    jobs: Annotated[Optional[int], typer.Option(
+    jobs: Annotated[int | None, typer.Option(
         "--jobs", "-j", min=1, show_default="every core", help="Worker processes for extraction")] = None,
     executor: Annotated[str, typer.Option(
         help="Where extraction runs: auto (processes when --jobs > 1), serial, processes, dask")] = "auto",
-    scheduler: Annotated[Optional[str], typer.Option(
+    scheduler: Annotated[str | None, typer.Option(
         help="Dask scheduler address (tcp://host:8786); default: a LocalCluster of --jobs workers")] = None,
-    output_shards: Annotated[Optional[Path], typer.Option(
+    output_shards: Annotated[Path | None, typer.Option(
         help="Dask: also write the built article graphs as N-Quads shards (part-NNNNN.nq, reference.nq) here")] = None,
     load: Annotated[bool, typer.Option(
         help="Load the results into the store (--no-load: only write --output-shards)")] = True,
@@ -90,7 +90,7 @@ class BuildBars:
                              transient=True, disable=not console.is_terminal)
         self.tasks = {stage: self.bars.add_task(stage, total=None) for stage in STAGES}
 
-    def __enter__(self) -> "BuildBars":
+    def __enter__(self) -> Self:
         self.bars.__enter__()
         return self
 

@@ -8,8 +8,9 @@ status 1, never a traceback.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -30,7 +31,7 @@ def setting_option(name: str, help: str, *decls: str):
     return typer.Option(*decls, help=help, envvar=setting.env, show_envvar=True, show_default=setting.default)
 
 
-StoreOption = Annotated[Optional[Path], setting_option("store", "Store folder", "--store")]
+StoreOption = Annotated[Path | None, setting_option("store", "Store folder", "--store")]
 
 
 class Command(TyperCommand):

@@ -9,9 +9,10 @@ line on stderr and exit status 1.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
+
 from kg.cli.console import Command, Group, StoreOption, err, friendly, out, setting_option, store_path
 from kg.cli.tables import show_rows
 
@@ -19,10 +20,10 @@ link_app = typer.Typer(cls=Group, add_completion=False, invoke_without_command=T
                        help="Find Wikidata candidates for entities without an identity link; `review` them.")
 
 
-EndpointOption = Annotated[Optional[str], setting_option("wikidata_endpoint", "SPARQL endpoint")]
-ApiOption = Annotated[Optional[str], setting_option("wikidata_api", "MediaWiki API (wbsearchentities)")]
-CacheOption = Annotated[Optional[Path], setting_option("link_cache", "Cache folder of Wikidata answers")]
-DecisionsOption = Annotated[Optional[Path], setting_option("link_decisions", "Review decisions file")]
+EndpointOption = Annotated[str | None, setting_option("wikidata_endpoint", "SPARQL endpoint")]
+ApiOption = Annotated[str | None, setting_option("wikidata_api", "MediaWiki API (wbsearchentities)")]
+CacheOption = Annotated[Path | None, setting_option("link_cache", "Cache folder of Wikidata answers")]
+DecisionsOption = Annotated[Path | None, setting_option("link_decisions", "Review decisions file")]
 
 
 def _client(endpoint: str | None, api: str | None, cache: Path | None):
@@ -47,7 +48,7 @@ def link(
     api: ApiOption = None,
     cache: CacheOption = None,
     decisions: DecisionsOption = None,
-    accept_above: Annotated[Optional[float], typer.Option(
+    accept_above: Annotated[float | None, typer.Option(
         help="Accept a candidate as owl:sameAs when it scores at least this and leads the next by 0.2 "
              "(recorded in the decisions file)")] = None,
 ) -> None:
@@ -71,8 +72,8 @@ def link(
 def review(
     store: StoreOption = None,
     decisions: DecisionsOption = None,
-    accept: Annotated[Optional[list[str]], typer.Option(help="ENTITY=QID to accept as owl:sameAs")] = None,
-    reject: Annotated[Optional[list[str]], typer.Option(help="ENTITY=QID to reject")] = None,
+    accept: Annotated[list[str] | None, typer.Option(help="ENTITY=QID to accept as owl:sameAs")] = None,
+    reject: Annotated[list[str] | None, typer.Option(help="ENTITY=QID to reject")] = None,
     by: Annotated[str, typer.Option(help="Who decides (kept in the decisions file)")] = "reviewer",
 ) -> None:
     """List candidate links, or accept/reject them (kept in the versioned decisions file)."""

@@ -4,7 +4,7 @@ table for people or in any results or RDF format of `kg.formats` for tools."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,8 +20,8 @@ QUERY_FORMATS = (Format.TABLE, *RESULT_FORMATS, *GRAPH_FORMATS)
 @friendly
 def query(
     query_text: Annotated[str, typer.Argument(metavar="QUERY", help="Saved query name, .rq file or SPARQL text")],
-    param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="NAME=VALUE, repeatable")] = None,
-    fmt: Annotated[Optional[str], typer.Option(
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, repeatable")] = None,
+    fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="|".join(QUERY_FORMATS) + " (default: a table on a terminal, "
         "tab-separated text when piped)")] = None,
     wide: Annotated[bool, typer.Option(
