@@ -33,6 +33,8 @@ SETTINGS = {
                 "MediaWiki API used by `kg link` to search labels (wbsearchentities)"),
         Setting("link_cache", "CHIPGRAPH_LINK_CACHE", "chipgraph-cache",
                 "folder where `kg link` caches Wikidata answers, so re-runs make no repeat requests"),
+        Setting("link_decisions", "CHIPGRAPH_LINK_DECISIONS", "ontology/links/decisions.tsv",
+                "reviewers' accept/reject decisions (`kg link review`), under version control"),
     )
 }
 

@@ -162,8 +162,10 @@ def test_saved_query_by_name_path_and_text(store: KnowledgeStore) -> None:
     assert adhoc.name == "ad-hoc" and adhoc.parameters == () and adhoc.path is None and adhoc.kind == "SELECT"
     with pytest.raises(QueryError, match="did you mean wikidata-linked"):
         resolve_query("wikidata-linkd")
-    with pytest.raises(QueryError, match="no such query file"):
+    with pytest.raises(QueryError, match="file not found: /nonexistent/select-things.rq"):
         resolve_query("/nonexistent/select-things.rq")
+    with pytest.raises(QueryError, match="file not found: select-things.rq"):
+        resolve_query("select-things.rq")
     with pytest.raises(QueryError, match="empty"):
         resolve_query("  ")
 

@@ -6,10 +6,11 @@ and writes each article's graph atomically (kg.build.writer).
 """
 
 from kg.build.executors import ArticleResult, Recipe, default_jobs
-from kg.build.orchestrate import (BULK_LOAD_STATE, EXECUTORS, SHARD_PATTERN, BuildReport, Progress, build,
+from kg.build.orchestrate import (BULK_LOAD_STATE, EXECUTORS, SHARD_PATTERN, BuildInterrupted, BuildReport, build,
                                   current_pipeline_version)
+from kg.build.progress import STAGES, BuildEvent, Progress
 from kg.build.writer import BULK_TRIPLES, FLUSH_TRIPLES, GraphWriter, write_reference_shard
 
-__all__ = ["ArticleResult", "BULK_LOAD_STATE", "BULK_TRIPLES", "BuildReport", "EXECUTORS", "FLUSH_TRIPLES",
-           "GraphWriter", "Progress", "Recipe", "SHARD_PATTERN", "build", "current_pipeline_version",
-           "default_jobs", "write_reference_shard"]
+__all__ = ["ArticleResult", "BULK_LOAD_STATE", "BULK_TRIPLES", "BuildEvent", "BuildInterrupted", "BuildReport", "EXECUTORS",
+           "FLUSH_TRIPLES", "GraphWriter", "Progress", "Recipe", "SHARD_PATTERN", "STAGES", "build",
+           "current_pipeline_version", "default_jobs", "write_reference_shard"]

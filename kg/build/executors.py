@@ -19,6 +19,7 @@ import contextlib
 import gc
 import itertools
 import os
+import signal
 import time
 from typing import Any, Iterable, Iterator, NamedTuple
 
@@ -102,8 +103,10 @@ def _warm_up(parent: int | None = None) -> None:
     """Pool initializer: load the model, gazetteer and lexicons once per worker process.
 
     A worker also exits when the build that started it is gone (killed with SIGKILL, say), so
-    no orphan keeps a core and half a gigabyte.
+    no orphan keeps a core and half a gigabyte. It ignores Ctrl-C, which a terminal sends to
+    the whole process group: the build stops its workers itself (`run_processes`).
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if parent is not None:
         import threading
 
@@ -154,8 +157,8 @@ def run_processes(articles: Iterable[Article], recipe: Recipe, *, jobs: int,
     window = window or 3 * jobs
     # spawn: the parent holds an open RocksDB store and threads; a forked child must not inherit them
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm_up,
-                             initargs=(os.getpid(),)) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_warm_up, initargs=(os.getpid(),))
+    try:
         pending: collections.deque = collections.deque()
         for batch in chunked(articles, chunk):
             pending.append(pool.submit(extract_chunk, batch, recipe))
@@ -163,6 +166,23 @@ def run_processes(articles: Iterable[Article], recipe: Recipe, *, jobs: int,
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except BaseException:  # Ctrl-C, or the consumer stopped: no waiting for chunks nobody will read
+        _stop_workers(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop_workers(pool) -> None:
+    """Cancel what is queued and end the workers now (`ProcessPoolExecutor.terminate_workers`
+    from Python 3.14; before, its table of worker processes)."""
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    workers = list((getattr(pool, "_processes", None) or {}).values())  # shutdown() lets go of the table
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in workers:
+        process.terminate()
 
 
 def run_dask(articles: Iterable[Article], recipe: Recipe, *, client: Any,

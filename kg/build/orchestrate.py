@@ -36,6 +36,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from kg.build import executors
 from kg.build.executors import ArticleResult, Recipe, fingerprint_of
+from kg.build.progress import Progress, Tracker, count_inputs
 from kg.build.writer import GraphWriter, count, write_reference_shard
 from kg.errors import KgError
 from kg.ingest import Article, Fingerprint, Problem, Unchanged, iter_articles
@@ -44,7 +45,6 @@ from kg.rdf.store import KnowledgeStore
 from kg.rdf.triples import pipeline_version
 from kg.resources import lexicon_dir, ontology_dir
 
-Progress = Callable[[Article | Unchanged | Problem], None]
 EXECUTORS = ("serial", "processes", "dask")
 BULK_LOAD_STATE = "https://w3id.org/chipgraph/graph/bulk-load"
 SHARD_PATTERN = "part-{:05d}.nq"
@@ -73,6 +73,16 @@ class BuildReport:
         return 2 if self.built or self.unchanged else 1
 
 
+class BuildInterrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) stopped a build. Every article graph in the store is whole, old or new
+    (each is replaced in one transaction); `report` says how many were written. `starts_over`:
+    the store was being bulk-loaded (its first build), so the next build rebuilds every article."""
+
+    def __init__(self, report: BuildReport, *, starts_over: bool) -> None:
+        super().__init__(f"interrupted after {report.built} articles")
+        self.report, self.starts_over = report, starts_over
+
+
 def current_pipeline_version() -> str:
     """The package version plus a hash of what shapes extraction: the lexicons, the gazetteer
     and the code of the stages up to the triples (a store built by other rules is rebuilt)."""
@@ -99,7 +109,8 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     LocalCluster of `jobs` workers); one task and one N-Quads shard per `partition` articles;
     shards go to `output_shards` when given, and `load=False` leaves the store's article graphs
     alone (the shards are for another triple store). `calibrated=False` keeps raw scores as
-    confidences (what `bench/calibrate.py` fits the calibration on).
+    confidences (what `bench/calibrate.py` fits the calibration on). `progress` is told how
+    each stage moves on (`kg.build.progress.BuildEvent`: reading, extracting, writing).
     """
     started = time.perf_counter()
     executor = executor or ("processes" if jobs > 1 else "serial")
@@ -118,15 +129,16 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     known = None if force else _known(states, store.article_fingerprints(), version)
     fresh = not states and not interrupted
     bulk = fresh and load
-    writer = GraphWriter(store, report, bulk=bulk) if load or executor != "dask" else None  # only Dask can skip loading
+    tracker = Tracker(progress, count_inputs(paths) if progress else 0)
+    writer = (GraphWriter(store, report, bulk=bulk, written=tracker.writing)
+              if load or executor != "dask" else None)  # only Dask can skip loading
     seen: set[str] = set()
 
     def changed() -> Iterator[Article]:
         for item in iter_articles(paths, known=known):
-            if progress:
-                progress(item)
             if isinstance(item, Problem):
                 report.problems.append(item)
+                tracker.reading(item, build=False)
                 continue
             iri = article_iri(item.identifier)
             seen.add(iri)
@@ -137,28 +149,44 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
                 if writer is not None:  # raw input new to the store, content the same: remember it
                     writer.note(iri, fingerprint_of(item))
             else:
+                tracker.reading(item, build=True)
                 yield item
+                continue
+            tracker.reading(item, build=False)
+        tracker.finished_reading()
 
+    try:
+        _extract_and_write(changed(), store, recipe, report, writer, tracker, executor=executor, jobs=jobs,
+                           min_parallel=min_parallel, bulk=bulk, scheduler=scheduler, client=client,
+                           output_shards=output_shards, partition=partition)
+        if (interrupted and load) or bulk:
+            store.flush()
+            store.replace_graph_state(BULK_LOAD_STATE, "done")
+        if prune:
+            for iri in sorted(set(states) - seen):
+                store.remove_graph(iri)
+                report.removed += 1
+        store.flush()
+    except KeyboardInterrupt:
+        raise BuildInterrupted(report, starts_over=bulk or interrupted) from None
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _extract_and_write(articles: Iterator[Article], store: KnowledgeStore, recipe: Recipe, report: BuildReport,
+                       writer: GraphWriter | None, tracker: Tracker, *, executor: str, jobs: int, min_parallel: int,
+                       bulk: bool, **dask: Any) -> None:
+    """Extraction on the executor, each result to the writer; a bulk load runs under its marker."""
     if bulk:
         store.replace_graph_state(BULK_LOAD_STATE, "loading")
     if executor == "dask":
-        _build_dask(changed(), store, recipe, report, writer, scheduler=scheduler,
-                    client=client, jobs=jobs, output_shards=output_shards, partition=partition)
+        _build_dask(articles, store, recipe, report, writer, tracker, jobs=jobs, **dask)
     else:
-        for result in _extract_local(changed(), recipe, executor, jobs, min_parallel):
+        for result in _extract_local(articles, recipe, executor, jobs, min_parallel):
+            tracker.extracting()
             writer.add(result)
     if writer is not None:
         writer.flush()
-    if (interrupted and load) or bulk:
-        store.flush()
-        store.replace_graph_state(BULK_LOAD_STATE, "done")
-    if prune:
-        for iri in sorted(set(states) - seen):
-            store.remove_graph(iri)
-            report.removed += 1
-    store.flush()
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _known(states: dict[str, tuple[str, str]], fingerprints: dict[str, tuple[str, str, str]],
@@ -188,7 +216,8 @@ def _extract_local(articles: Iterator[Article], recipe: Recipe, executor: str,
     yield from executors.run_serial(articles, recipe)
 
 
-def _build_dask(articles: Iterator[Article], store: KnowledgeStore, recipe: Recipe, report: BuildReport, writer: GraphWriter | None, *, scheduler: str | None, client: Any,
+def _build_dask(articles: Iterator[Article], store: KnowledgeStore, recipe: Recipe, report: BuildReport,
+                writer: GraphWriter | None, tracker: Tracker, *, scheduler: str | None, client: Any,
                 jobs: int, output_shards: Path | str | None, partition: int) -> None:
     """Extraction on Dask; shards written in order when asked for; results go to the writer.
 
@@ -212,11 +241,14 @@ def _build_dask(articles: Iterator[Article], store: KnowledgeStore, recipe: Reci
                 with shard.open("w", encoding="utf-8") as handle:
                     handle.writelines(r.nquads() for r in batch)
                 report.shards.append(shard)
+            tracker.extracting(len(batch))
             for result in batch:
                 if writer is not None:
                     writer.add(result)
                 else:
                     count(report, result)
+            if writer is None:
+                tracker.writing(report.built)
     finally:
         if own_client:
             executors.close_client(client)

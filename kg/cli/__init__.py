@@ -15,24 +15,25 @@ import typer
 
 from kg.cli.build import build
 from kg.cli.check import stats, validate
+from kg.cli.console import Command, Group
 from kg.cli.evaluate import eval_command
 from kg.cli.export import export
 from kg.cli.link import import_external, link_app
 from kg.cli.query import list_queries, query
 from kg.cli.serve import serve
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+app = typer.Typer(cls=Group, add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
                   help="Chipgraph: a knowledge graph of AI chips and export controls from Korean news.")
-app.command()(build)
-app.command()(query)
-app.command("queries")(list_queries)
-app.command()(export)
-app.command()(stats)
-app.command()(validate)
+app.command(cls=Command)(build)
+app.command(cls=Command)(query)
+app.command("queries", cls=Command)(list_queries)
+app.command(cls=Command)(export)
+app.command(cls=Command)(stats)
+app.command(cls=Command)(validate)
 app.add_typer(link_app, name="link")
-app.command("import-external")(import_external)
-app.command("eval")(eval_command)
-app.command()(serve)
+app.command("import-external", cls=Command)(import_external)
+app.command("eval", cls=Command)(eval_command)
+app.command(cls=Command)(serve)
 
 __all__ = ["app", "main"]
 

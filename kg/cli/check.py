@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kg.cli.console import StoreOption, friendly, out, store_path
+from kg.cli.console import StoreOption, friendly, out, read_store
 
 
 @friendly
@@ -13,9 +13,13 @@ def stats(store: StoreOption = None) -> None:
     from rich.table import Table
 
     from kg.rdf.stats import store_stats
-    from kg.rdf.store import KnowledgeStore
 
-    sections = store_stats(KnowledgeStore(store_path(store), read_only=True))
+    knowledge = read_store(store)
+    if not knowledge.article_states():
+        out.print(f"{knowledge.path} is empty: no articles yet (build it with `kg build [PATH ...] --store "
+                  f"{knowledge.path}`; no PATH builds seeds/)", highlight=False, markup=False)
+        return
+    sections = store_stats(knowledge)
     for title, rows in sections.items():
         table = Table(title=title, header_style="bold")
         table.add_column("")
@@ -28,11 +32,10 @@ def stats(store: StoreOption = None) -> None:
 @friendly
 def validate(store: StoreOption = None) -> None:
     """Check the graph against the SHACL shapes, invariant queries and verified QIDs."""
-    from kg.rdf.store import KnowledgeStore
     from kg.link import accepted_qids
     from kg.rdf.validate import validate as run_validate
 
-    report = run_validate(KnowledgeStore(store_path(store), read_only=True), accepted=accepted_qids())
+    report = run_validate(read_store(store), accepted=accepted_qids())
     for finding in report.findings:
         out.print(f"[red]✗[/red] {finding.check}: {finding.focus} — {finding.message}", highlight=False)
     if report.conforms:

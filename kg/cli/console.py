@@ -8,25 +8,68 @@ status 1, never a traceback.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Callable, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
+from typer.core import TyperCommand, TyperGroup
 
-from kg.errors import KgError
+from kg.errors import KgError, StoreError
 from kg.settings import SETTINGS, default_store
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
-StoreOption = Annotated[Optional[Path], typer.Option(
-    "--store", help=f"Store folder [env {SETTINGS['store'].env}; default {SETTINGS['store'].default}]")]
+
+
+def setting_option(name: str, help: str, *decls: str):
+    """The option of a setting in `kg.settings`: read from its environment variable, and `--help`
+    shows the variable and the default."""
+    setting = SETTINGS[name]
+    return typer.Option(*decls, help=help, envvar=setting.env, show_envvar=True, show_default=setting.default)
+
+
+StoreOption = Annotated[Path | None, setting_option("store", "Store folder", "--store")]
+
+
+class Command(TyperCommand):
+    """A command whose `--help` leaves out the `<bool>` type of on/off flags (the flag says it)."""
+
+    def format_help(self, ctx, formatter) -> None:
+        _quiet_flags(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
+class Group(TyperGroup):
+    """A command group whose `--help` leaves out the `<bool>` type of on/off flags."""
+
+    def format_help(self, ctx, formatter) -> None:
+        _quiet_flags(self.get_params(ctx))
+        super().format_help(ctx, formatter)
+
+
+def _quiet_flags(params) -> None:
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
 
 
 def store_path(store: Path | None) -> Path:
     """The `--store` folder, else the configured default (`CHIPGRAPH_STORE`, ./chipgraph-store)."""
     return store or default_store()
+
+
+def read_store(store: Path | None):
+    """The `--store` opened read-only. An empty folder is no store either (say how to build one,
+    rather than what RocksDB misses in it)."""
+    from kg.rdf.store import KnowledgeStore
+
+    path = store_path(store)
+    if path.is_dir() and not any(path.iterdir()):
+        raise StoreError("no store here, the folder is empty", path=path, hint=f"run `kg build --store {path}` first")
+    return KnowledgeStore(path, read_only=True)
 
 
 def friendly(func: Callable) -> Callable:
@@ -40,7 +83,3 @@ def friendly(func: Callable) -> Callable:
             raise typer.Exit(1) from None
     return wrapper
 
-
-def wide() -> Console:
-    """The console for tables: the terminal's width, or a wide one when output is piped."""
-    return out if out.is_terminal else Console(width=220, soft_wrap=True)

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.console import StoreOption, friendly, store_path
+from kg.cli.console import StoreOption, friendly, read_store
 
 
 @friendly
@@ -21,9 +21,8 @@ def eval_command(
     import json
 
     from kg.evaluate import evaluate, format_report
-    from kg.rdf.store import KnowledgeStore
 
-    report = evaluate(KnowledgeStore(store_path(store), read_only=True), gold)
+    report = evaluate(read_store(store), gold)
     if as_json:
         sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:

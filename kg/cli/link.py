@@ -9,28 +9,21 @@ line on stderr and exit status 1.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from kg.cli.console import StoreOption, friendly, out, store_path, wide
-from kg.settings import SETTINGS
+from kg.cli.console import Command, Group, StoreOption, err, friendly, out, setting_option, store_path
+from kg.cli.tables import show_rows
 
-link_app = typer.Typer(add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
+link_app = typer.Typer(cls=Group, add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
                        help="Find Wikidata candidates for entities without an identity link; `review` them.")
 
 
-def _opt(name: str, text: str):
-    setting = SETTINGS[name]
-    return typer.Option(help=f"{text} [env {setting.env}; default {setting.default}]")
-
-
-EndpointOption = Annotated[Optional[str], _opt("wikidata_endpoint", "SPARQL endpoint")]
-ApiOption = Annotated[Optional[str], _opt("wikidata_api", "MediaWiki API (wbsearchentities)")]
-CacheOption = Annotated[Optional[Path], _opt("link_cache", "Cache folder of Wikidata answers")]
-DecisionsOption = Annotated[Optional[Path], typer.Option(
-    help="Review decisions file [env CHIPGRAPH_LINK_DECISIONS; default ontology/links/decisions.tsv]")]
+EndpointOption = Annotated[str | None, setting_option("wikidata_endpoint", "SPARQL endpoint")]
+ApiOption = Annotated[str | None, setting_option("wikidata_api", "MediaWiki API (wbsearchentities)")]
+CacheOption = Annotated[Path | None, setting_option("link_cache", "Cache folder of Wikidata answers")]
+DecisionsOption = Annotated[Path | None, setting_option("link_decisions", "Review decisions file")]
 
 
 def _client(endpoint: str | None, api: str | None, cache: Path | None):
@@ -55,7 +48,7 @@ def link(
     api: ApiOption = None,
     cache: CacheOption = None,
     decisions: DecisionsOption = None,
-    accept_above: Annotated[Optional[float], typer.Option(
+    accept_above: Annotated[float | None, typer.Option(
         help="Accept a candidate as owl:sameAs when it scores at least this and leads the next by 0.2 "
              "(recorded in the decisions file)")] = None,
 ) -> None:
@@ -74,13 +67,13 @@ def link(
     out.print(report.summary(), highlight=False)
 
 
-@link_app.command("review")
+@link_app.command("review", cls=Command)
 @friendly
 def review(
     store: StoreOption = None,
     decisions: DecisionsOption = None,
-    accept: Annotated[Optional[list[str]], typer.Option(help="ENTITY=QID to accept as owl:sameAs")] = None,
-    reject: Annotated[Optional[list[str]], typer.Option(help="ENTITY=QID to reject")] = None,
+    accept: Annotated[list[str] | None, typer.Option(help="ENTITY=QID to accept as owl:sameAs")] = None,
+    reject: Annotated[list[str] | None, typer.Option(help="ENTITY=QID to reject")] = None,
     by: Annotated[str, typer.Option(help="Who decides (kept in the decisions file)")] = "reviewer",
 ) -> None:
     """List candidate links, or accept/reject them (kept in the versioned decisions file)."""
@@ -95,13 +88,10 @@ def review(
                   highlight=False)
         return
     rows = pending(knowledge)
-    table = Table(title="Candidate Wikidata links (accept with --accept ENTITY=QID)")
-    for column in ("entity", "QID", "score", "Wikidata label", "description", "method"):
-        table.add_column(column)
-    for c in rows:
-        table.add_row(shorten_iri(c.entity), c.qid, f"{c.score:.2f}", c.label, c.description, c.method)
-    wide().print(table)
-    out.print(f"{len(rows)} candidates", highlight=False)
+    show_rows(out, ["entity", "QID", "score", "Wikidata label", "description", "method"],
+              [[shorten_iri(c.entity), c.qid, f"{c.score:.2f}", c.label, c.description, c.method] for c in rows],
+              title="Candidate Wikidata links (accept with --accept ENTITY=QID)")
+    err.print(f"{len(rows)} candidates", highlight=False)
 
 
 @friendly

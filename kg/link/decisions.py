@@ -22,9 +22,10 @@ from kg.errors import DataFileError
 from kg.link.qids import parse_qid
 from kg.namespaces import ENTITY_BASE
 from kg.resources import ontology_dir
+from kg.settings import SETTINGS
 
 COLUMNS = ("entity", "qid", "decision", "score", "label", "date", "by")
-DECISIONS_ENV = "CHIPGRAPH_LINK_DECISIONS"
+DECISIONS_ENV = SETTINGS["link_decisions"].env
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,13 @@ Example::
 from kg.query.curies import shorten_iri
 from kg.query.entities import resolve_entity
 from kg.query.params import bind_parameters
-from kg.query.results import QueryResult, serialize_result, term_to_text
+from kg.query.results import QueryResult, cell_text, display_rows, serialize_result, term_to_text
 from kg.query.run import run_query
 from kg.query.saved import (PARAMETER_TYPES, QUERY_KINDS, Parameter, SavedQuery, load_saved_queries,
                             parse_saved_query, resolve_query)
 
 __all__ = [
-    "PARAMETER_TYPES", "QUERY_KINDS", "Parameter", "QueryResult", "SavedQuery", "bind_parameters",
-    "load_saved_queries", "parse_saved_query", "resolve_entity", "resolve_query", "run_query",
+    "PARAMETER_TYPES", "QUERY_KINDS", "Parameter", "QueryResult", "SavedQuery", "bind_parameters", "cell_text",
+    "display_rows", "load_saved_queries", "parse_saved_query", "resolve_entity", "resolve_query", "run_query",
     "serialize_result", "shorten_iri", "term_to_text",
 ]

@@ -55,6 +55,23 @@ def term_to_text(term: Term | None) -> str:
     return str(term)
 
 
+def cell_text(term: Term | None) -> str:
+    """A table cell: a literal's value without its tag or type; an IRI as a CURIE where a prefix fits."""
+    if isinstance(term, ox.Literal):
+        return term.value
+    return term_to_text(term)
+
+
+def display_rows(result: QueryResult) -> tuple[list[str], list[list[str]]]:
+    """A SELECT result as people read it: the column names and rows of cell text, where an IRI
+    column gives way to its `…Label` twin under the IRI's name (`agentLabel` is shown as
+    `agent`; the IRI itself stays in the machine formats)."""
+    names = list(result.variables)
+    shown = [i for i, name in enumerate(names) if f"{name}Label" not in names]
+    headers = [names[i].removesuffix("Label") if names[i].removesuffix("Label") in names else names[i] for i in shown]
+    return headers, [[cell_text(row[i]) for i in shown] for row in result.rows]
+
+
 def _json_term(term: Term) -> dict[str, Any]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -97,7 +114,8 @@ def serialize_result(result: QueryResult, fmt: str | Format) -> bytes:
         if found is Format.JSON:
             return as_json
         parsed = ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=found.results_format)
+        data = parsed.serialize(format=found.results_format)
+        return data if data.endswith(b"\n") else data + b"\n"  # an ASK's `true` is a line, as a shell expects
     if found is Format.NQUADS:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)

@@ -268,8 +268,9 @@ def resolve_query(query: str) -> SavedQuery:
         path = Path(text).expanduser()
         if path.suffix == ".rq" and path.is_file():
             return parse_saved_query(path)
-        if path.suffix == ".rq" and _QUERY_NAME.match(text) is None:
-            raise QueryError(f"no such query file: {text}")
+        if path.suffix == ".rq" and (_QUERY_NAME.match(text) is None or text[:-3] not in load_saved_queries()):
+            raise QueryError(f"file not found: {text}",
+                             hint="`kg queries` lists the saved queries")
     if _QUERY_NAME.match(text):
         saved = load_saved_queries()
         name = text[:-3] if text.endswith(".rq") else text
