@@ -40,13 +40,13 @@ from kg.errors import KgError, QueryError
 from kg.query import load_saved_queries
 from kg.rdf.store import KnowledgeStore
 from kg.server.cache import ResponseCache
-from kg.server.errors import ServerError, one_line
+from kg.server.errors import QueryTimeout, ServerError, for_http
 from kg.server.gsp import graph_store
 from kg.server.http import guarded_protocol
 from kg.server.ld import page_queries, resource, void
-from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY
+from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY, timeout_message
 from kg.server.queries import index, list_queries, prefixes, saved_query
-from kg.server.service import DEFAULT_ALLOWED
+from kg.server.service import DEFAULT_ALLOWED, Services
 from kg.server.sparql import sparql_endpoint
 from kg.server.state import State
 
@@ -86,7 +86,8 @@ def create_app(store_path: Path | str, *, allow_update: bool = False, token: str
         base += "/"
     state = State(knowledge=KnowledgeStore(store_path, read_only=not allow_update), saved=load_saved_queries(),
                   pages=page_queries(), allow_update=allow_update, token=token, timeout=timeout, base=base, max_body=max_body,
-                  threads=threads, allowed_services=allowed_services(allow_service), client_timeout=client_timeout)
+                  threads=threads, allowed_services=Services(allowed_services(allow_service), client_timeout),
+                  client_timeout=client_timeout)
     middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "PUT", "DELETE"],
                              allow_headers=["Authorization", "Content-Type", "Accept"],
                              expose_headers=["Content-Type", "Content-Disposition"], max_age=3600),
@@ -109,12 +110,14 @@ def allowed_services(given: tuple[str, ...] | list[str] | None) -> tuple[str, ..
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServerError)
-    return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+    message = timeout_message(request.url.path, exc.seconds) if isinstance(exc, QueryTimeout) else exc.message
+    return PlainTextResponse(message + "\n", status_code=exc.status, headers=exc.headers)
 
 
 async def _kg_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KgError)
     status = 400 if isinstance(exc, QueryError) else 500
-    return PlainTextResponse(one_line(exc) + "\n", status_code=status)
+    return PlainTextResponse(for_http(exc) + "\n", status_code=status)
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
