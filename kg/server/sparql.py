@@ -20,6 +20,7 @@ from starlette.responses import Response
 from kg import formats
 from kg.formats import Format
 from kg.namespaces import PREFIXES
+from kg.rdf.export import jsonld
 from kg.server.description import service_description
 from kg.server.errors import ServerError, one_line
 from kg.server.messages import answer, decode_utf8, group, iri_list, media_type, parse_form, read_body, single
@@ -120,6 +121,8 @@ def execute(state: State, text: str, options: dict, fmt: Format, base_iri: str) 
         if fmt not in formats.GRAPH_FORMATS:
             return kind, b""
         triples = list(dict.fromkeys(native))  # the union graph repeats a triple stated in several graphs
+        if fmt is Format.JSONLD:
+            return kind, jsonld(triples)
         prefixes = PREFIXES if fmt is Format.TURTLE else None
         return kind, ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
     except (RuntimeError, ValueError) as exc:
