@@ -8,9 +8,8 @@ two exports means the graph changed.
 
 from __future__ import annotations
 
-from typing import Iterable
-
 import json
+from collections.abc import Iterable
 
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Triple, serialize
 from pyoxigraph import Literal as Literal_

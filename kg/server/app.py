@@ -49,6 +49,7 @@ from kg.server.queries import index, list_queries, prefixes, saved_query
 from kg.server.service import DEFAULT_ALLOWED, Services
 from kg.server.sparql import sparql_endpoint
 from kg.server.state import State
+from kg.server.workers import default_workers, listening_socket, run_workers
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -130,16 +131,45 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"nothing is served at {request.url.path}; the query page is at /.\n", status_code=404)
 
 
-def serve(store_path: Path | str, *, host: str = "127.0.0.1", port: int = 8000, **options) -> None:
-    """Run the server until interrupted (the `kg serve` command)."""
+def serve(store_path: Path | str, *, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
+          **options) -> None:
+    """Run the server until interrupted (the `kg serve` command): in `workers` processes (default:
+    one per core; always one for a server that accepts updates, see `kg.server.workers`)."""
+    writable = bool(options.get("allow_update"))
+    if workers is not None and workers < 1:
+        raise KgError(f"--workers must be at least 1, not {workers}")
+    if writable and workers not in (None, 1):
+        raise KgError("a server that accepts updates runs in one process", hint="drop --workers or --allow-update")
+    count = 1 if writable else workers or default_workers()
+    mode = "read-write (token required)" if writable else "read-only"
+    banner = (f"serving {store_path} ({mode}, {count} worker{'s' if count > 1 else ''}) at http://{host}:{port}/"
+              " — SPARQL endpoint /sparql")
+    if count == 1:
+        app = create_app(store_path, **options)
+        sock = listening_socket(host, port, reuse_port=False)
+        print(banner, flush=True)
+        _uvicorn(app, sock)
+        return
+
+    if not Path(store_path).exists():  # said once, here, rather than by every worker; opens nothing
+        KnowledgeStore(store_path, read_only=True)
+
+    def serve_one(sock) -> None:
+        _uvicorn(create_app(store_path, **options), sock)
+
+    run_workers(count, host, port, serve_one, banner)
+
+
+def _uvicorn(app: Starlette, sock) -> None:
+    """uvicorn on a listening socket, with the limits of `kg.server.http`.
+
+    No access log (it would print every query, and whatever clients put in URLs); uvicorn never
+    logs headers, so the bearer token cannot reach the logs. Connections beyond
+    `limit_concurrency` are answered 503 by uvicorn; slow or huge request heads by `guarded_protocol`.
+    """
     import uvicorn
 
-    app = create_app(store_path, **options)
-    mode = "read-write (token required)" if options.get("allow_update") else "read-only"
-    print(f"serving {store_path} ({mode}) at http://{host}:{port}/ — SPARQL endpoint /sparql", flush=True)
-    # No access log (it would print every query, and whatever clients put in URLs); uvicorn never
-    # logs headers, so the bearer token cannot reach the logs. Connections beyond
-    # `limit_concurrency` are answered 503 by uvicorn; slow or huge request heads by `guarded_protocol`.
     seconds = app.state.kg.client_timeout
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, http=guarded_protocol(seconds),
-                timeout_keep_alive=5, limit_concurrency=1024, server_header=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, http=guarded_protocol(seconds),
+                            timeout_keep_alive=5, limit_concurrency=1024, server_header=False, lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -26,8 +26,8 @@ the host, instead of a query thread held until `--timeout` says only that the qu
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Iterator, Mapping
 from urllib.parse import urljoin, urlsplit
 
 import httpx

@@ -23,7 +23,16 @@ from kg.namespaces import PREFIXES
 from kg.rdf.export import jsonld
 from kg.server.description import service_description
 from kg.server.errors import ServerError, one_line
-from kg.server.messages import answer, decode_utf8, group, iri_list, media_type, parse_form, read_body, single
+from kg.server.messages import (
+    answer,
+    decode_utf8,
+    group,
+    iri_list,
+    media_type,
+    parse_form,
+    read_body,
+    single,
+)
 from kg.server.negotiation import negotiate, offers_for
 from kg.server.rendering import result_from
 from kg.server.service import check_services
