@@ -89,10 +89,10 @@ def create_app(store_path: Path | str, *, allow_update: bool = False, token: str
                   pages=page_queries(), allow_update=allow_update, token=token, timeout=timeout, base=base, max_body=max_body,
                   threads=threads, allowed_services=Services(allowed_services(allow_service), client_timeout),
                   client_timeout=client_timeout)
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "PUT", "DELETE"],
+    middleware = [Middleware(ResponseCache, budget=0 if allow_update else int(cache_mb * 1024 * 1024)),
+                  Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "PUT", "DELETE"],
                              allow_headers=["Authorization", "Content-Type", "Accept"],
-                             expose_headers=["Content-Type", "Content-Disposition"], max_age=3600),
-                  Middleware(ResponseCache, budget=0 if allow_update else int(cache_mb * 1024 * 1024))]
+                             expose_headers=["Content-Type", "Content-Disposition"], max_age=3600)]
     handlers = {ServerError: _server_error, QueryError: _kg_error, KgError: _kg_error, 405: _not_allowed,
                 404: _not_found}
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)

@@ -46,7 +46,7 @@ class State:
     base: str | None = None
     max_body: int = DEFAULT_MAX_BODY
     threads: int = 8
-    allowed_services: Services = Services(())
+    allowed_services: Services = field(default_factory=lambda: Services(()))
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT
 
     def __post_init__(self) -> None:
