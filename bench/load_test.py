@@ -9,8 +9,8 @@ from a fixed mix built from the store itself:
   20%  Linked Data: /id/… as Turtle and as HTML pages
 
 Every request in the mix must answer 200; anything else, or a broken connection, is an error. The
-server's resident memory (VmRSS in /proc/PID/status) is sampled twice a second; growth is measured
-from the end of the warm-up (the first 10% of the run, when caches fill) to the end, and the peak.
+server's resident memory (VmRSS in /proc/PID/status, with its worker processes) is sampled twice a
+second; growth is measured from the end of the warm-up (the first 10% of the run, when caches fill) to the end, and the peak.
 The run fails (exit 1) if there is any error or the growth exceeds `--rss-bound-mb`.
 
     python bench/load_test.py                       # 64 clients, 60 s, seeds/ built into a temp folder
@@ -37,16 +37,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from server_bench import free_port, start, stop  # noqa: E402  (the same server helpers)
+from server_bench import free_port, start, stop
+
 JSON = "application/sparql-results+json"
 
 
 def rss_mb(pid: int) -> float:
-    """The process's resident memory in MiB, from /proc (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    """The resident memory of a process and its children (`kg serve --workers`), in MiB, from /proc."""
+    total = 0.0
+    for member in [pid, *_children(pid)]:
+        for line in Path(f"/proc/{member}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) / 1024
+                break
+        else:
+            raise RuntimeError(f"no VmRSS for process {member}")
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(child) for child in (task / "children").read_text().split()]
+    return found
 
 
 def _get_json(port: int, query: str) -> dict:

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 
 class KgError(Exception):
-    """An expected failure: says what is wrong, where (file, line) and what to do."""
+    """An expected failure: says what is wrong, where (file, line) and what to do.
+
+    `hint` says what to do in the words of the command line (`--param chip=…`); `web_hint`, where
+    it differs, in those of the HTTP server (`?chip=…`), which shows it instead.
+    """
 
     def __init__(self, message: str, *, path: object | None = None, line: int | None = None,
-                 hint: str | None = None) -> None:
+                 hint: str | None = None, web_hint: str | None = None) -> None:
         self.message = message
         self.path = path
         self.line = line
         self.hint = hint
+        self.web_hint = web_hint
         super().__init__(str(self))
 
     def __str__(self) -> str:

@@ -1,14 +1,17 @@
 """The query page in headless Chromium: run a saved query, follow a result to an entity page, run
-SPARQL from the editor, search an entity by its Korean name, and use the forms without JavaScript.
+SPARQL from the editor, search an entity by its Korean name, use the forms without JavaScript, and
+see Korean drawn as glyphs, not tofu boxes.
 
-Needs Debian's chromium (.ci/run installs it) driven by Playwright without downloading a browser.
-Skipped, saying why, where chromium or playwright is missing — except in CI, where that fails.
+Needs Debian's chromium and a Korean font (.ci/run installs chromium and fonts-noto-cjk) driven by
+Playwright without downloading a browser. Skipped, saying why, where chromium, playwright or a
+Korean font is missing — except in CI, where that fails.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from urllib.parse import urlparse
 
 import pytest
@@ -123,3 +126,58 @@ def test_without_javascript_the_forms_still_work(playwright, tmp_path_factory, s
     page.wait_for_selector("table#results tbody tr")
     assert "huawei" in page.inner_html("table#results")
     context.close()
+
+
+# Measured in the page, with the font the page's CSS gives the element: the width of each Hangul
+# syllable against the width of a code point no font has (U+0378, drawn as the .notdef box), and
+# each syllable drawn on a canvas, pixel by pixel. Tofu: every syllable is exactly as wide as the
+# box, and distinct syllables give identical pixels.
+_GLYPHS = """(selector) => {
+  const element = document.querySelector(selector);
+  const style = getComputedStyle(element);
+  const width = (text) => {
+    const span = document.createElement("span");
+    span.style.font = style.font;
+    span.style.whiteSpace = "pre";
+    span.textContent = text;
+    document.body.appendChild(span);
+    const found = span.getBoundingClientRect().width;
+    span.remove();
+    return found;
+  };
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const context = canvas.getContext("2d", {willReadFrequently: true});
+  context.font = `${style.fontSize} ${style.fontFamily}`;
+  const pixels = (text) => {
+    context.clearRect(0, 0, 64, 64);
+    context.fillText(text, 8, 40);
+    return Array.from(context.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  const syllables = [...new Set([...element.textContent].filter((c) => c >= "\\uAC00" && c <= "\\uD7A3"))];
+  return {family: style.fontFamily, syllables, widths: syllables.map(width), box: width("\\u0378"),
+          drawings: new Set(syllables.map(pixels)).size};
+}"""
+
+
+def _korean_fonts() -> list[str]:
+    """The fonts fontconfig knows that cover Korean (what Chromium on Linux falls back to)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    listed = subprocess.run([fc_list, ":lang=ko", "family"], capture_output=True, text=True, check=False)
+    return [line for line in listed.stdout.splitlines() if line.strip()]
+
+
+def test_korean_renders_as_glyphs_not_tofu_boxes(browser, server):
+    if not _korean_fonts():
+        _missing("no font covers Korean (apt-get install fonts-noto-cjk, as .ci/run does)")
+    page = browser.new_page()
+    page.goto(server.url + "id/entity/nvidia")
+    page.wait_for_selector("h1")
+    drawn = page.evaluate(_GLYPHS, "h1")  # 엔비디아 · Nvidia
+    assert len(drawn["syllables"]) == 4, drawn
+    assert all(abs(width - drawn["box"]) > 0.5 for width in drawn["widths"]), f"tofu boxes: {drawn}"
+    assert drawn["drawings"] == len(drawn["syllables"]), f"syllables drawn alike (tofu): {drawn}"
+    assert "Noto Sans CJK KR" in drawn["family"]  # the stack names the font fonts-noto-cjk installs
+    page.close()

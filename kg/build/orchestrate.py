@@ -22,7 +22,7 @@ a build killed at any point leaves each article's graph in its old or its new ve
 
 The one exception is a *fresh* store (no article graphs yet, so nothing to replace): the
 writer loads it with Oxigraph's bulk loader, which is not transactional. A marker in the
-build-state graph is set while it runs; a build that finds the marker still set (the previous
+build's bookkeeping (`kg.rdf.buildstate`) is set while it runs; a build that finds the marker still set (the previous
 one was killed) rebuilds every article instead of trusting the stored hashes.
 """
 

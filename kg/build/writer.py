@@ -1,8 +1,9 @@
 """The one writer of a build: article graphs into the store, batched, atomic per article.
 
 Workers (any executor) hand over `ArticleResult`s; only the process holding the store writes.
-Batches of articles go in as one SPARQL update (one transaction), each article's fingerprint in
-the same update as its graph; a fresh store is bulk-loaded instead (see `GraphWriter`).
+Batches of articles go in as one SPARQL update (one transaction), each article's fingerprint
+recorded right after its graph (`kg.rdf.buildstate`); a fresh store is bulk-loaded instead (see
+`GraphWriter`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from kg.build.executors import ArticleResult
 from kg.namespaces import ONTOLOGY_GRAPH, REFERENCE_GRAPH
-from kg.rdf.store import KnowledgeStore, fingerprint_nquad, fingerprint_operations
+from kg.rdf.store import KnowledgeStore
 
 if TYPE_CHECKING:
     from kg.build.orchestrate import BuildReport
@@ -29,7 +30,7 @@ BULK_TRIPLES = 100_000
 class GraphWriter:
     """Replaces article graphs in batches: one SPARQL update (one transaction) per batch.
 
-    Each article's fingerprint is replaced in the same update as its graph. Every
+    Each article's fingerprint is recorded once its graph is written. Every
     `flush_triples` triples the store itself is flushed, so RocksDB's memtables never hold
     more than that (see the module docstring). `bulk`: the store has no article graphs yet,
     so there is nothing to replace; graphs are kept as N-Quads text and go through Oxigraph's
@@ -56,7 +57,7 @@ class GraphWriter:
     def add(self, result: ArticleResult) -> None:
         self.triples += len(result.triples)
         if self.bulk:  # the encoded text is all the loader needs: the triples are let go
-            self.text.append((result.nquads() + fingerprint_nquad(result.iri, result.fingerprint)).encode("utf-8"))
+            self.text.append(result.nquads().encode("utf-8"))
             self.pending.append(result._replace(triples=()))
             if self.triples >= self.bulk_triples:
                 self.flush()
@@ -83,11 +84,9 @@ class GraphWriter:
             operations.append(f"DROP SILENT GRAPH {node}")
             if result.triples:
                 operations.append(f"INSERT DATA {{ GRAPH {node} {{\n" + " .\n".join(result.triples) + " .\n} }")
-            operations += fingerprint_operations(result.iri, result.fingerprint)
-        for iri, fingerprint in self.notes:
-            operations += fingerprint_operations(iri, fingerprint)
         if operations:
             self.store.update(" ;\n".join(operations))
+        self.store.set_fingerprints([*((r.iri, r.fingerprint) for r in self.pending), *self.notes])
         for result in self.pending:
             count(self.report, result)
         if self.pending and self.written is not None:
@@ -103,6 +102,7 @@ class GraphWriter:
         data = b"".join(self.text)
         self.text = []
         self.store.bulk_load(data, RdfFormat.N_QUADS)
+        self.store.set_fingerprints((r.iri, r.fingerprint) for r in self.pending)
         for result in self.pending:
             count(self.report, result)
         if self.written is not None:

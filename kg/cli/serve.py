@@ -31,10 +31,12 @@ def serve(
              "(default: only https://query.wikidata.org/sparql)")] = None,
     client_timeout: Annotated[float, typer.Option(
         help="Seconds a client may take to send a request's headers, and its body (else 408)")] = 10.0,
+    workers: Annotated[int | None, typer.Option(
+        help="Processes serving the read-only store (a writable server uses one)  [default: one per core]")] = None,
 ) -> None:
     """Serve the store over HTTP: SPARQL endpoint, saved queries, Linked Data pages and a query page."""
     from kg.server.app import serve as run_server
 
     run_server(store_path(store), host=host, port=port, base=base, timeout=timeout, allow_update=allow_update,
                token=token, max_body=max_body, cache_mb=cache_mb, allow_service=allow_service,
-               client_timeout=client_timeout)
+               client_timeout=client_timeout, workers=workers)

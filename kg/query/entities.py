@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -55,7 +56,9 @@ def resolve_entity(store: KnowledgeStore, value: str) -> ox.NamedNode:
     if len(found) == 1:
         return ox.NamedNode(found[0])
     if not found:
-        raise QueryError(f"no entity is called {text!r}", hint=_suggestions(index, norm, text))
+        close = _close_names(index, norm)
+        raise QueryError(f"no entity is called {text!r}", hint=close + f"try `kg query entities-search --param q={text}`",
+                         web_hint=close + f"try /queries/entities-search?q={quote(text)}")
     listing = "; ".join(f"{index.display.get(e, e)} <{e}>" for e in found)
     raise QueryError(f"{text!r} could name several entities: {listing}",
                      hint="give a fuller name or the entity IRI")
@@ -72,14 +75,12 @@ def _resolve_iri(store: KnowledgeStore, value: str, text: str) -> ox.NamedNode:
     return same[0] if len(same) == 1 else iri
 
 
-def _suggestions(index: _EntityIndex, norm: str, text: str) -> str:
-    """The hint for a name nobody bears: close names if there are any, and the search query."""
+def _close_names(index: _EntityIndex, norm: str) -> str:
+    """The start of the hint for a name nobody bears: close names if there are any (the search
+    query follows, as the command line or the server spells it)."""
     close = difflib.get_close_matches(norm, list(index.names), n=3, cutoff=0.75)
     suggestions = sorted({index.display.get(e, e) for c in close for ents in index.names[c].values() for e in ents})
-    hint = f"try `kg query entities-search --param q={text}`"
-    if suggestions:
-        hint = "did you mean " + ", ".join(suggestions[:3]) + "? or " + hint
-    return hint
+    return "did you mean " + ", ".join(suggestions[:3]) + "? or " if suggestions else ""
 
 
 def _entity_index(store: KnowledgeStore) -> _EntityIndex:

@@ -51,7 +51,8 @@ def bind_parameters(store: KnowledgeStore, query: SavedQuery, values: Mapping[st
         if value is None:
             if param.required:
                 raise QueryError(f"query {query.name!r} needs the parameter {param.name!r} ({param.type})",
-                                 hint=f"pass --param {param.name}=…" + (f": {param.description}" if param.description else ""))
+                                 hint=f"pass --param {param.name}=…" + (f": {param.description}" if param.description else ""),
+                                 web_hint=f"add ?{param.name}=… to the address" + (f": {param.description}" if param.description else ""))
             continue
         bindings[ox.Variable(param.name)] = _to_term(store, param, value)
     return bindings

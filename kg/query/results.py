@@ -14,6 +14,7 @@ from kg.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, lookup
 from kg.namespaces import PREFIXES, XSD_NS
 from kg.query.curies import shorten_iri
 from kg.query.saved import SavedQuery
+from kg.rdf.export import jsonld
 from kg.rdf.store import Term
 
 
@@ -119,8 +120,10 @@ def serialize_result(result: QueryResult, fmt: str | Format) -> bytes:
     if found is Format.NQUADS:
         quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result.triples]
         return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    if found is Format.JSONLD:
+        return jsonld(result.triples)
     rdf_format = found.rdf_format
-    prefixes = PREFIXES if found in (Format.TURTLE, Format.RDFXML, Format.JSONLD) else None
+    prefixes = PREFIXES if found in (Format.TURTLE, Format.RDFXML) else None
     try:
         return ox.serialize(result.triples, format=rdf_format, prefixes=prefixes)
     except (ValueError, TypeError):

@@ -1,17 +1,17 @@
 """Export the graph in RDF formats, byte-identical for the same store content.
 
 Turtle and TriG are written by rdflib's pretty serialisers (which sort subjects and
-predicates) from quads fed in sorted order; N-Quads and N-Triples are sorted lines; JSON-LD is
-rdflib's, from the same sorted input. So a diff between two exports means the graph changed.
+predicates) from quads fed in sorted order; N-Quads and N-Triples are sorted lines; JSON-LD
+(`jsonld`, also what the server answers) is written here, compact and sorted. So a diff between
+two exports means the graph changed.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
-
 import json
+from collections.abc import Iterable
 
-from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, serialize
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, RdfFormat, Triple, serialize
 from pyoxigraph import Literal as Literal_
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -54,7 +54,7 @@ def export(store: KnowledgeStore, fmt: str | Format = Format.TURTLE, graphs: Ite
         return rdflib_graph(quads).serialize(format="turtle", encoding="utf-8")
     if fmt == "trig":
         return _trig(quads)
-    return _jsonld(quads)
+    return jsonld(quads)
 
 
 def _by_graph(quads: list[Quad]) -> dict[str, list[Quad]]:
@@ -84,20 +84,50 @@ def _trig(quads: list[Quad]) -> bytes:
     return (prefixes + "".join(bodies)).encode("utf-8")
 
 
-def _jsonld(quads: list[Quad]) -> bytes:
-    """Expanded JSON-LD, graphs and nodes in IRI order (rdflib's order follows hashing)."""
-    document = []
-    for name, members in sorted(_by_graph(quads).items()):
-        nodes: dict[str, dict] = {}
-        for q in members:
-            node = nodes.setdefault(_json_id(q.subject), {"@id": _json_id(q.subject)})
-            if q.predicate.value == str(RDF.type) and not isinstance(q.object, Literal_):
-                node.setdefault("@type", []).append(_json_id(q.object))
-            else:
-                node.setdefault(q.predicate.value, []).append(_json_value(q.object))
-        graph = [nodes[key] for key in sorted(nodes)]
-        document.append({"@id": name[1:-1], "@graph": graph} if name.startswith("<") else {"@graph": graph})
-    return (json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+def jsonld(statements: Iterable[Quad | Triple]) -> bytes:
+    """JSON-LD that tools read: the prefix table (`kg.namespaces.PREFIXES`) as its `@context`,
+    compact IRIs (`e:nvidia`, `cg:agent`, `xsd:date`), one node object per subject, graphs and
+    nodes in IRI order (so the bytes are the same for the same statements).
+
+    The default graph's nodes (all of them, for triples) are the top-level `@graph`; each named
+    graph is a node object there with its own `@graph`, as JSON-LD 1.1 writes a dataset. pyoxigraph's
+    writer ignores prefixes, and rdflib's follows hashing, hence this one.
+    """
+    default: list = []
+    named: dict[str, list] = {}
+    for statement in statements:
+        graph = getattr(statement, "graph_name", None)
+        if graph is None or isinstance(graph, DefaultGraph):
+            default.append(statement)
+        else:
+            named.setdefault(_json_id(graph), []).append(statement)
+    document = _nodes(default)
+    document += [{"@id": _compact(name), "@graph": _nodes(members)} for name, members in sorted(named.items())]
+    return (json.dumps({"@context": dict(PREFIXES), "@graph": document}, ensure_ascii=False, indent=1,
+                       sort_keys=True) + "\n").encode("utf-8")
+
+
+def _nodes(statements: list) -> list[dict]:
+    """Node objects, one per subject, in IRI order; values in the order given."""
+    nodes: dict[str, dict] = {}
+    for q in statements:
+        subject = _json_id(q.subject)
+        node = nodes.setdefault(subject, {"@id": _compact(subject)})
+        if q.predicate.value == str(RDF.type) and not isinstance(q.object, Literal_):
+            node.setdefault("@type", []).append(_compact(_json_id(q.object)))
+        else:
+            node.setdefault(_compact(q.predicate.value), []).append(_json_value(q.object))
+    return [nodes[key] for key in sorted(nodes)]
+
+
+def _compact(iri: str) -> str:
+    """`prefix:local` for an IRI under a namespace of the prefix table (the longest), else the IRI."""
+    best = ""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(namespace) > len(PREFIXES.get(best, "")) \
+                and not iri[len(namespace):].startswith("//"):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
 
 
 def _json_id(term) -> str:
@@ -106,12 +136,12 @@ def _json_id(term) -> str:
 
 def _json_value(term) -> dict:
     if not isinstance(term, Literal_):
-        return {"@id": _json_id(term)}
+        return {"@id": _compact(_json_id(term))}
     if term.language:
         return {"@value": term.value, "@language": term.language}
     if term.datatype.value == str(XSD.string):
         return {"@value": term.value}
-    return {"@value": term.value, "@type": term.datatype.value}
+    return {"@value": term.value, "@type": _compact(term.datatype.value)}
 
 
 def _sorted_lines(data: bytes) -> bytes:

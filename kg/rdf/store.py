@@ -25,16 +25,13 @@ from pyoxigraph import (BlankNode, CanonicalizationAlgorithm, Dataset, DefaultGr
 
 from kg.errors import StoreError
 from kg.namespaces import CG, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
+from kg.rdf.buildstate import CONTENT, FINGERPRINT, LEGACY_FINGERPRINT, LEGACY_GRAPH, BuildState
 
 Term = NamedNode | BlankNode | Literal | Triple
 T = TypeVar("T")
 from kg.resources import ontology_dir
 
 REFERENCE_FILES = {ONTOLOGY_GRAPH: ("chipgraph.ttl",), REFERENCE_GRAPH: ("entities.ttl",)}
-_STATE_GRAPH = "https://w3id.org/chipgraph/graph/build-state"
-_FINGERPRINT = _STATE_GRAPH + "#fingerprint"
-"""Build bookkeeping, not ontology: `<article graph> _FINGERPRINT "content-hash raw-hash text-key"`
-in the build-state graph lets the next build skip an unchanged article without reading it."""
 
 
 class KnowledgeStore:
@@ -56,6 +53,9 @@ class KnowledgeStore:
             raise StoreError(f"cannot open the store: {exc}", path=self.path,
                              hint="is another `kg` process writing to it?") from exc
         self.read_only = read_only
+        self.state = BuildState(self.path, read_only=read_only)  # the build's bookkeeping (kg.rdf.buildstate)
+        if not read_only:
+            self._move_legacy_state()
         self._generation = 0  # bumped by every write made through this object
         self._memos: dict[str, tuple[int, Any]] = {}
 
@@ -88,7 +88,7 @@ class KnowledgeStore:
         return list(self.store.quads_for_pattern(subject, predicate, obj, graph))
 
     def dump(self, fmt: RdfFormat = RdfFormat.N_QUADS, *, graph: NamedNode | None = None) -> bytes:
-        """The whole store (or one graph) serialised by pyoxigraph, build state included."""
+        """The whole store (or one graph) serialised by pyoxigraph."""
         if graph is not None:
             return self.store.dump(format=fmt, from_graph=graph)
         return self.store.dump(format=fmt)
@@ -183,17 +183,25 @@ class KnowledgeStore:
         self.replace_graph_state(graph, digest)
 
     def replace_graph_state(self, graph: str, state: str) -> None:
-        node = NamedNode(graph)
-        self.update(
-            f"DELETE WHERE {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> ?h }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{CG.contentHash}> \"{state}\" }} }}")
+        """Record a graph's content hash, or a marker such as "loading" (on disk when this returns)."""
+        self.state.put(CONTENT, [(graph, state)])
 
     def graph_state(self, graph: str) -> str | None:
         """The state the build recorded for a graph (its content hash, or a marker such as "loading")."""
-        for quad in self.store.quads_for_pattern(NamedNode(graph), NamedNode(CG.contentHash), None,
-                                                 NamedNode(_STATE_GRAPH)):
-            return quad.object.value
-        return None
+        return self.state.get(graph, CONTENT)
+
+    def _move_legacy_state(self) -> None:
+        """A store written before `kg.rdf.buildstate` keeps the rows in a named graph: move them out."""
+        legacy = NamedNode(LEGACY_GRAPH)
+        if not self.store.contains_named_graph(legacy):
+            return
+        rows: dict[str, list[tuple[str, str]]] = {CONTENT: [], FINGERPRINT: []}
+        for quad in self.store.quads_for_pattern(None, None, None, legacy):
+            kind = FINGERPRINT if quad.predicate.value == LEGACY_FINGERPRINT else CONTENT
+            rows[kind].append((quad.subject.value, quad.object.value))
+        for kind, values in rows.items():
+            self.state.put(kind, values)
+        self.store.remove_graph(legacy)
 
     # --- article graphs -----------------------------------------------------------------------
 
@@ -209,16 +217,23 @@ class KnowledgeStore:
             self.replace_graph_state(graph, state)
 
     def remove_graph(self, graph: str) -> None:
-        """Drop an article graph and the build's fingerprint of it, in one transaction."""
-        self.update(f"DROP SILENT GRAPH <{graph}> ;\n" + " ;\n".join(fingerprint_operations(graph, None)))
+        """Drop an article graph, then the build's fingerprint of it."""
+        self.update(f"DROP SILENT GRAPH <{graph}>")
+        self.set_fingerprints([(graph, None)])
+
+    def set_fingerprints(self, fingerprints: Iterable[tuple[str, str | None]]) -> None:
+        """Record (or, for None or "", forget) article graphs' fingerprints (`fingerprint_value`),
+        after their graphs are written: a fingerprint is trusted only while its graph's content
+        hash agrees (`kg.build.orchestrate`)."""
+        self.state.put(FINGERPRINT, fingerprints)
 
     def article_fingerprints(self) -> dict[str, tuple[str, str, str]]:
         """Article graph IRI → (content hash, raw hash, text key) as the last build stored them."""
         found = {}
-        for quad in self.store.quads_for_pattern(None, NamedNode(_FINGERPRINT), None, NamedNode(_STATE_GRAPH)):
-            parts = quad.object.value.split(" ")
-            if len(parts) == 3 and isinstance(quad.subject, NamedNode):
-                found[quad.subject.value] = (parts[0], parts[1], parts[2])
+        for graph, value in self.state.all(FINGERPRINT).items():
+            parts = value.split(" ")
+            if len(parts) == 3:
+                found[graph] = (parts[0], parts[1], parts[2])
         return found
 
     def article_states(self) -> dict[str, tuple[str, str]]:
@@ -229,7 +244,7 @@ class KnowledgeStore:
         return {row["g"].value: (row["h"].value, row["v"].value) for row in rows}
 
     def graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs() if g.value != _STATE_GRAPH)
+        return sorted(g.value for g in self.store.named_graphs() if g.value != LEGACY_GRAPH)
 
     def quads(self, graph: str | None = None) -> list[Quad]:
         """Quads of one graph or of all data graphs, sorted for deterministic output."""
@@ -237,7 +252,7 @@ class KnowledgeStore:
             found = self.store.quads_for_pattern(None, None, None, NamedNode(graph))
         else:
             found = (q for q in self.store.quads_for_pattern(None, None, None)
-                     if not (isinstance(q.graph_name, NamedNode) and q.graph_name.value == _STATE_GRAPH))
+                     if not (isinstance(q.graph_name, NamedNode) and q.graph_name.value == LEGACY_GRAPH))
         return sorted(found, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
     def flush(self) -> None:
@@ -249,28 +264,10 @@ class KnowledgeStore:
         return self.store.contains_named_graph(graph)
 
 
-def fingerprint_operations(graph: str, fingerprint: str | None) -> list[str]:
-    """SPARQL update operations that replace (or, with None, remove) an article's fingerprint.
-
-    Meant to run in the same update as the article graph's replacement, so the two never
-    disagree after a crash.
-    """
-    node = f"<{graph}>"
-    operations = [f"DELETE WHERE {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{_FINGERPRINT}> ?f }} }}"]
-    if fingerprint:
-        operations.append(f'INSERT DATA {{ GRAPH <{_STATE_GRAPH}> {{ {node} <{_FINGERPRINT}> "{fingerprint}" }} }}')
-    return operations
-
-
 def fingerprint_value(content_hash: str, raw_hash: str, text_key: str) -> str:
     """The stored form of a fingerprint, which `article_fingerprints` reads back ("" when the
     raw input is unknown: nothing is stored)."""
     return f"{content_hash} {raw_hash} {text_key}" if raw_hash else ""
-
-
-def fingerprint_nquad(graph: str, fingerprint: str) -> str:
-    """An article's fingerprint as an N-Quads line, for bulk loading with its graph."""
-    return f'<{graph}> <{_FINGERPRINT}> "{fingerprint}" <{_STATE_GRAPH}> .\n' if fingerprint else ""
 
 
 def _parse_turtle(path: Path) -> list:

@@ -40,15 +40,16 @@ from kg.errors import KgError, QueryError
 from kg.query import load_saved_queries
 from kg.rdf.store import KnowledgeStore
 from kg.server.cache import ResponseCache
-from kg.server.errors import ServerError, one_line
+from kg.server.errors import QueryTimeout, ServerError, for_http
 from kg.server.gsp import graph_store
 from kg.server.http import guarded_protocol
 from kg.server.ld import page_queries, resource, void
-from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY
+from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY, timeout_message
 from kg.server.queries import index, list_queries, prefixes, saved_query
-from kg.server.service import DEFAULT_ALLOWED
+from kg.server.service import DEFAULT_ALLOWED, Services
 from kg.server.sparql import sparql_endpoint
 from kg.server.state import State
+from kg.server.workers import default_workers, listening_socket, run_workers
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -86,11 +87,12 @@ def create_app(store_path: Path | str, *, allow_update: bool = False, token: str
         base += "/"
     state = State(knowledge=KnowledgeStore(store_path, read_only=not allow_update), saved=load_saved_queries(),
                   pages=page_queries(), allow_update=allow_update, token=token, timeout=timeout, base=base, max_body=max_body,
-                  threads=threads, allowed_services=allowed_services(allow_service), client_timeout=client_timeout)
-    middleware = [Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "PUT", "DELETE"],
+                  threads=threads, allowed_services=Services(allowed_services(allow_service), client_timeout),
+                  client_timeout=client_timeout)
+    middleware = [Middleware(ResponseCache, budget=0 if allow_update else int(cache_mb * 1024 * 1024)),
+                  Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "PUT", "DELETE"],
                              allow_headers=["Authorization", "Content-Type", "Accept"],
-                             expose_headers=["Content-Type", "Content-Disposition"], max_age=3600),
-                  Middleware(ResponseCache, budget=0 if allow_update else int(cache_mb * 1024 * 1024))]
+                             expose_headers=["Content-Type", "Content-Disposition"], max_age=3600)]
     handlers = {ServerError: _server_error, QueryError: _kg_error, KgError: _kg_error, 405: _not_allowed,
                 404: _not_found}
     app = Starlette(routes=ROUTES, middleware=middleware, exception_handlers=handlers)
@@ -109,12 +111,14 @@ def allowed_services(given: tuple[str, ...] | list[str] | None) -> tuple[str, ..
 
 async def _server_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServerError)
-    return PlainTextResponse(exc.message + "\n", status_code=exc.status, headers=exc.headers)
+    message = timeout_message(request.url.path, exc.seconds) if isinstance(exc, QueryTimeout) else exc.message
+    return PlainTextResponse(message + "\n", status_code=exc.status, headers=exc.headers)
 
 
 async def _kg_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, KgError)
     status = 400 if isinstance(exc, QueryError) else 500
-    return PlainTextResponse(one_line(exc) + "\n", status_code=status)
+    return PlainTextResponse(for_http(exc) + "\n", status_code=status)
 
 
 async def _not_allowed(request: Request, exc: Exception) -> Response:
@@ -127,16 +131,45 @@ async def _not_found(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(f"nothing is served at {request.url.path}; the query page is at /.\n", status_code=404)
 
 
-def serve(store_path: Path | str, *, host: str = "127.0.0.1", port: int = 8000, **options) -> None:
-    """Run the server until interrupted (the `kg serve` command)."""
+def serve(store_path: Path | str, *, host: str = "127.0.0.1", port: int = 8000, workers: int | None = None,
+          **options) -> None:
+    """Run the server until interrupted (the `kg serve` command): in `workers` processes (default:
+    one per core; always one for a server that accepts updates, see `kg.server.workers`)."""
+    writable = bool(options.get("allow_update"))
+    if workers is not None and workers < 1:
+        raise KgError(f"--workers must be at least 1, not {workers}")
+    if writable and workers not in (None, 1):
+        raise KgError("a server that accepts updates runs in one process", hint="drop --workers or --allow-update")
+    count = 1 if writable else workers or default_workers()
+    mode = "read-write (token required)" if writable else "read-only"
+    banner = (f"serving {store_path} ({mode}, {count} worker{'s' if count > 1 else ''}) at http://{host}:{port}/"
+              " — SPARQL endpoint /sparql")
+    if count == 1:
+        app = create_app(store_path, **options)
+        sock = listening_socket(host, port, reuse_port=False)
+        print(banner, flush=True)
+        _uvicorn(app, sock)
+        return
+
+    if not Path(store_path).exists():  # said once, here, rather than by every worker; opens nothing
+        KnowledgeStore(store_path, read_only=True)
+
+    def serve_one(sock) -> None:
+        _uvicorn(create_app(store_path, **options), sock)
+
+    run_workers(count, host, port, serve_one, banner)
+
+
+def _uvicorn(app: Starlette, sock) -> None:
+    """uvicorn on a listening socket, with the limits of `kg.server.http`.
+
+    No access log (it would print every query, and whatever clients put in URLs); uvicorn never
+    logs headers, so the bearer token cannot reach the logs. Connections beyond
+    `limit_concurrency` are answered 503 by uvicorn; slow or huge request heads by `guarded_protocol`.
+    """
     import uvicorn
 
-    app = create_app(store_path, **options)
-    mode = "read-write (token required)" if options.get("allow_update") else "read-only"
-    print(f"serving {store_path} ({mode}) at http://{host}:{port}/ — SPARQL endpoint /sparql", flush=True)
-    # No access log (it would print every query, and whatever clients put in URLs); uvicorn never
-    # logs headers, so the bearer token cannot reach the logs. Connections beyond
-    # `limit_concurrency` are answered 503 by uvicorn; slow or huge request heads by `guarded_protocol`.
     seconds = app.state.kg.client_timeout
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, http=guarded_protocol(seconds),
-                timeout_keep_alive=5, limit_concurrency=1024, server_header=False)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, http=guarded_protocol(seconds),
+                            timeout_keep_alive=5, limit_concurrency=1024, server_header=False, lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])

@@ -3,7 +3,9 @@
 A read-only server sees the store as it was when it opened it (pyoxigraph's read-only mode reads
 a snapshot; writing the folder from another process meanwhile is not supported), so an answer can
 never go stale while the server runs. Keys are what makes answers differ: path, query string,
-Accept and Host (links and the service description use the request's address). Only complete 200
+Accept, Host (links and the service description use the request's address) and whether the
+request has an Origin (the CORS headers, which this middleware keeps with the answer: it runs
+outside the CORS middleware, so a repeated answer skips that too). Only complete 200
 answers of at most a sixteenth of the budget are kept, counting key, headers and body (a long
 query string with a tiny answer must not slip past the budget); the least recently used go first
 once the byte budget is spent. A server that accepts updates does not cache.
@@ -30,7 +32,8 @@ class ResponseCache:
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
-        key = (scope["path"], scope["query_string"], headers.get(b"accept"), headers.get(b"host"))
+        key = (scope["path"], scope["query_string"], headers.get(b"accept"), headers.get(b"host"),
+               b"origin" in headers)
         hit = self.entries.get(key)
         if hit is not None:
             self.entries.move_to_end(key)
@@ -73,5 +76,5 @@ class ResponseCache:
 def _size(key: tuple, start: Message, body: bytes) -> int:
     """What an entry costs: its body, its key (a query string may be far longer than its answer)
     and headers, plus a fixed overhead, so many tiny answers cannot outgrow the budget either."""
-    return (len(body) + sum(len(part or b"") for part in key)
+    return (len(body) + sum(len(part) for part in key if isinstance(part, (bytes, str)))
             + sum(len(name) + len(value) for name, value in start.get("headers", [])) + 512)

@@ -101,3 +101,19 @@ def answer(body: bytes, fmt: Format, status: int = 200, download: str | None = N
     if download:
         headers["Content-Disposition"] = f'attachment; filename="{download}"'
     return Response(body, status_code=status, media_type=fmt.media_type, headers=headers)
+
+
+def timeout_message(path: str, seconds: float) -> str:
+    """What a request that ran past `--timeout` is told: the user's own query is theirs to narrow;
+    a page or saved query they did not write is named, with what to ask for instead."""
+    longer = f"or start kg serve with a longer --timeout (now {seconds:g} s)."
+    if path.rstrip("/") == "/sparql":
+        return f"the query ran longer than {seconds:g} s and was abandoned; narrow it (LIMIT, more specific patterns) {longer}"
+    if path.startswith("/queries/"):
+        name = path.removeprefix("/queries/")
+        return (f"the saved query {name!r} ran longer than {seconds:g} s and was abandoned; give it narrower "
+                f"parameters (see /queries/{name}) {longer}")
+    if path.startswith("/id/"):
+        return (f"the page {path} took longer than {seconds:g} s to make and was abandoned; try a narrower page "
+                f"(its Turtle, {path}?format=turtle, or a saved query at /queries) {longer}")
+    return f"the page {path} took longer than {seconds:g} s to make and was abandoned; {longer.removeprefix('or ')}"

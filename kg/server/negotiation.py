@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from kg import formats
 from kg.formats import Format
 from kg.server.errors import ServerError
@@ -18,11 +20,14 @@ def offers_for(kind: str, *, html: bool = True) -> tuple[Format, ...]:
     return offers if html else tuple(f for f in offers if f is not Format.HTML)
 
 
+@lru_cache(maxsize=512)
 def negotiate(accept: str | None, offers: tuple[Format, ...], requested: str | None = None) -> Format:
     """The format to answer in: the `format` parameter if given, else the best match for `Accept`.
 
     Each offer gets the q-value of the most specific media range that matches it; the highest q
     wins and ties go to the earlier offer. Raises ServerError 406 when nothing acceptable is offered.
+    Remembered: clients send the same few Accept headers again and again, and parsing one cost
+    more than the rest of a cached answer (a refusal is not remembered, it raises).
     """
     if requested:
         return _named(requested, offers)

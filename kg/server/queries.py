@@ -19,7 +19,7 @@ from kg.errors import QueryError
 from kg.formats import Format
 from kg.namespaces import PREFIXES
 from kg.query import SavedQuery, bind_parameters, run_query, serialize_result
-from kg.server.errors import ServerError
+from kg.server.errors import ServerError, for_http
 from kg.server.messages import answer
 from kg.server.negotiation import negotiate, offers_for
 from kg.server.service import check_services
@@ -90,7 +90,7 @@ async def _page(request: Request, state: State, saved: SavedQuery, values: dict[
         try:
             result = await state.run(_run, state, saved, values, state.base_url(request))
         except QueryError as exc:
-            error, status = str(exc), 400
+            error, status = for_http(exc), 400
     downloads = [(f.value, "?" + urlencode({**values, "format": f.value, "download": "1"}))
                  for f in offers_for(saved.kind, html=False)]
     return state.render(request, "query.html", status=status, title=saved.title, query=saved, values=values,

@@ -15,21 +15,41 @@ prefixed names against the query's own PREFIX declarations, then the predeclared
 variable target is allowed only when the caller knows its value: a saved query's parameter,
 bound before the query runs; on `/sparql` the variable could be bound to anything by the data
 itself, so it is refused.
+
+An allowed endpoint may still be down, or (no network, a firewall that drops packets) never
+answer at all, and pyoxigraph's SERVICE call has no timeout. So before such a query runs, each
+of its endpoints is asked for a `HEAD` within `Services.reach_seconds` (`--client-timeout`): any
+HTTP answer will do; a refused connection or an unknown host is 502, silence 504, both naming
+the host, instead of a query thread held until `--timeout` says only that the query ran long.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Iterable, Mapping
-from urllib.parse import urljoin
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
 
+import httpx
 import pyoxigraph as ox
 
 from kg.namespaces import PREFIXES
-from kg.server.errors import ServerError
+from kg.server.errors import ServerError, one_line
 
 #: The endpoints SERVICE may call unless `--allow-service` says otherwise.
 DEFAULT_ALLOWED = ("https://query.wikidata.org/sparql",)
+
+
+@dataclass(frozen=True)
+class Services:
+    """The endpoints SERVICE may call, and how long one may take to answer at all before a query
+    that calls it is refused (None: not asked beforehand)."""
+
+    allowed: tuple[str, ...] = DEFAULT_ALLOWED
+    reach_seconds: float | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.allowed)
 
 _NAME_CHAR = r"(?:[\w\-:%\u00B7]|\\.)"  # what a prefixed name's local part may hold
 _TOKEN = re.compile(r"""
@@ -104,14 +124,17 @@ def service_targets(text: str, base: str) -> list[str]:
     return targets
 
 
-def check_services(text: str, base: str, allowed: Iterable[str],
+def check_services(text: str, base: str, services: Services,
                    bound: Mapping[ox.Variable, object] | None = None) -> None:
-    """Refuse (403) a query calling SERVICE anywhere outside `allowed`; `bound` are the values
-    of variables fixed before the query runs (a saved query's parameters)."""
+    """Refuse (403) a query calling SERVICE anywhere outside `services.allowed`, then (502, 504) one
+    whose endpoints do not answer within `services.reach_seconds`; `bound` are the values of
+    variables fixed before the query runs (a saved query's parameters). Blocks while it asks:
+    call it where the query will run, not on the event loop."""
     if "service" not in unescape(text).lower():  # the common case costs one scan
         return
-    allowed = set(allowed)
+    allowed = set(services.allowed)
     values = {variable.value: term for variable, term in (bound or {}).items()}
+    targets = []
     for target in service_targets(text, base):
         if target.startswith("?"):
             term = values.get(target[1:])
@@ -123,3 +146,21 @@ def check_services(text: str, base: str, allowed: Iterable[str],
             raise ServerError(403, f"SERVICE <{target}> is refused because the address is not on this server's "
                                    "allow-list; start kg serve with --allow-service "
                                    f"{target} to allow it.")
+        targets.append(target)
+    if services.reach_seconds:
+        for target in dict.fromkeys(targets):
+            reach(target, services.reach_seconds)
+
+
+def reach(endpoint: str, seconds: float) -> None:
+    """Return once `endpoint` gives any HTTP answer to a HEAD; ServerError 502 (refused, unknown
+    host, broken TLS) or 504 (no answer within `seconds`) naming its host otherwise."""
+    host = urlsplit(endpoint).netloc or endpoint
+    try:
+        httpx.head(endpoint, timeout=seconds)
+    except httpx.TimeoutException:
+        raise ServerError(504, f"cannot reach {host}: the SERVICE endpoint {endpoint} did not answer within "
+                               f"{seconds:g} s; is the network up? (kg serve --client-timeout sets the wait)") from None
+    except (httpx.HTTPError, OSError) as exc:
+        raise ServerError(502, f"cannot reach {host}: the SERVICE endpoint {endpoint} refused or failed the "
+                               f"connection ({one_line(exc, 160) or type(exc).__name__}); is it running, and is the address right?") from None

@@ -20,10 +20,19 @@ from starlette.responses import Response
 from kg import formats
 from kg.formats import Format
 from kg.namespaces import PREFIXES
-from kg.rdf.store import KnowledgeStore
+from kg.rdf.export import jsonld
 from kg.server.description import service_description
 from kg.server.errors import ServerError, one_line
-from kg.server.messages import answer, decode_utf8, group, iri_list, media_type, parse_form, read_body, single
+from kg.server.messages import (
+    answer,
+    decode_utf8,
+    group,
+    iri_list,
+    media_type,
+    parse_form,
+    read_body,
+    single,
+)
 from kg.server.negotiation import negotiate, offers_for
 from kg.server.rendering import result_from
 from kg.server.service import check_services
@@ -90,8 +99,7 @@ async def run_query(request: Request, state: State, text: str, params: dict[str,
     fmt = negotiate(request.headers.get("accept"), offers_for(kind), single(params, "format"))
     dataset = Dataset(iri_list(params, "default-graph-uri"), iri_list(params, "named-graph-uri"))
     endpoint = state.base_url(request) + "sparql"
-    check_services(text, endpoint, state.allowed_services)
-    native_kind, body = await state.run(execute, state.knowledge, text, dataset.options(has_from), fmt, endpoint)
+    native_kind, body = await state.run(execute, state, text, dataset.options(has_from), fmt, endpoint)
     if offers_for(native_kind) is not offers_for(kind):  # the keyword scan was wrong: negotiate again
         return await run_query(request, state, text, {**params, "format": [negotiate(
             request.headers.get("accept"), offers_for(native_kind))]})
@@ -101,14 +109,17 @@ async def run_query(request: Request, state: State, text: str, params: dict[str,
     return answer(body, fmt, download=download)
 
 
-def execute(knowledge: KnowledgeStore, text: str, options: dict, fmt: Format, base_iri: str) -> tuple[str, object]:
+def execute(state: State, text: str, options: dict, fmt: Format, base_iri: str) -> tuple[str, object]:
     """Run a query in a worker thread: (query form, serialised bytes — or a QueryResult for HTML)."""
+    check_services(text, base_iri, state.allowed_services)
     try:
-        native = knowledge.query(text, base_iri=base_iri, **options)
+        native = state.knowledge.query(text, base_iri=base_iri, **options)
     except SyntaxError as exc:
         raise ServerError(400, f"the query is malformed{_where(exc)}") from None
     except (RuntimeError, ValueError) as exc:
         raise ServerError(400, f"the query failed: {one_line(exc, 400)}") from None
+    except OSError as exc:
+        raise _read_failure(exc, text) from None
     kind = "ASK" if isinstance(native, ox.QueryBoolean) else "SELECT" if isinstance(native, ox.QuerySolutions) \
         else "CONSTRUCT"
     try:
@@ -119,10 +130,21 @@ def execute(knowledge: KnowledgeStore, text: str, options: dict, fmt: Format, ba
         if fmt not in formats.GRAPH_FORMATS:
             return kind, b""
         triples = list(dict.fromkeys(native))  # the union graph repeats a triple stated in several graphs
+        if fmt is Format.JSONLD:
+            return kind, jsonld(triples)
         prefixes = PREFIXES if fmt is Format.TURTLE else None
         return kind, ox.serialize(triples, format=fmt.rdf_format, prefixes=prefixes)
-    except (RuntimeError, ValueError, OSError) as exc:
-        raise ServerError(400 if not isinstance(exc, OSError) else 500, f"the query failed: {one_line(exc, 400)}") from None
+    except (RuntimeError, ValueError) as exc:
+        raise ServerError(400, f"the query failed: {one_line(exc, 400)}") from None
+    except OSError as exc:
+        raise _read_failure(exc, text) from None
+
+
+def _read_failure(exc: OSError, text: str) -> ServerError:
+    """502 when a SERVICE call broke off after its endpoint was reached, else 500 (the store)."""
+    if "service" in text.lower():
+        return ServerError(502, f"a SERVICE endpoint stopped answering: {one_line(exc, 400)}")
+    return ServerError(500, f"the store could not be read: {one_line(exc, 400)}")
 
 
 def _where(exc: SyntaxError) -> str:
@@ -143,15 +165,15 @@ async def run_update(request: Request, state: State, text: str, params: dict[str
     state.check_writer(request)
     using = with_using(text, iri_list(params, "using-graph-uri"), iri_list(params, "using-named-graph-uri"))
     endpoint = state.base_url(request) + "sparql"
-    check_services(text, endpoint, state.allowed_services)
-    await state.run(update, state.knowledge, using, endpoint, timeout=False)  # never abandoned half-way
+    await state.run(update, state, using, endpoint, timeout=False)  # never abandoned half-way
     return Response(status_code=204)
 
 
-def update(knowledge: KnowledgeStore, text: str, base_iri: str) -> None:
+def update(state: State, text: str, base_iri: str) -> None:
     """Run an update in a worker thread: it commits or fails as a whole."""
+    check_services(text, base_iri, state.allowed_services)
     try:
-        knowledge.update(text, base_iri=base_iri)
+        state.knowledge.update(text, base_iri=base_iri)
     except SyntaxError as exc:
         raise ServerError(400, f"the update is malformed{_where(exc)}") from None
     except (RuntimeError, ValueError) as exc:

@@ -21,10 +21,11 @@ from starlette.responses import HTMLResponse
 
 from kg.query import SavedQuery
 from kg.rdf.store import KnowledgeStore
-from kg.server.errors import ServerError
+from kg.server.errors import QueryTimeout, ServerError
 from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY
 from kg.server.pool import QueryPool
 from kg.server.rendering import render, templates
+from kg.server.service import Services
 
 
 @dataclass
@@ -45,7 +46,7 @@ class State:
     base: str | None = None
     max_body: int = DEFAULT_MAX_BODY
     threads: int = 8
-    allowed_services: tuple[str, ...] = ()
+    allowed_services: Services = field(default_factory=lambda: Services(()))
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT
 
     def __post_init__(self) -> None:
@@ -62,8 +63,10 @@ class State:
             return await asyncio.wait_for(future, self.timeout)
         except asyncio.TimeoutError:
             self.pool.abandon(job)
-            raise ServerError(503, f"the query ran longer than {self.timeout:g} s and was abandoned; "
-                                   "narrow it (LIMIT, more specific patterns) or ask for a longer --timeout.") from None
+            raise QueryTimeout(self.timeout) from None
+        except asyncio.CancelledError:  # the client went away: its thread is replaced, as after a timeout
+            self.pool.abandon(job)
+            raise
 
     def base_url(self, request: Request) -> str:
         """The server's public address ending in "/": `--base` if given, else the request's own."""
