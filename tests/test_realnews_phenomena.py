@@ -376,3 +376,8 @@ def test_a_trigger_whose_own_subject_fits_no_role_takes_no_agent_from_before_it(
     assert developed == [("nvidia-h800",)]
     said = summary("러몬도 장관은 \"중국이 규정을 우회했다\"고 말했다.", "Statement")
     assert [a for _, a, _, _ in said] == [("gina-raimondo",)]
+
+
+def test_a_permission_for_a_firm_is_for_its_chip_named_after_it():
+    text = "미국 정부는 AMD의 인공지능(AI) 칩 MI308에 대한 중국 판매를 승인했다."
+    assert [o for _, _, o, _ in summary(text, "ExportPermission")] == [("amd-mi308",)]
