@@ -381,3 +381,10 @@ def test_a_trigger_whose_own_subject_fits_no_role_takes_no_agent_from_before_it(
 def test_a_permission_for_a_firm_is_for_its_chip_named_after_it():
     text = "미국 정부는 AMD의 인공지능(AI) 칩 MI308에 대한 중국 판매를 승인했다."
     assert [o for _, _, o, _ in summary(text, "ExportPermission")] == [("amd-mi308",)]
+
+
+def test_an_agent_quoting_their_own_act_announces_it_a_quote_of_others_is_a_report():
+    own = facts("러트닉 장관은 “우리는 H20 수출을 허용했다”고 말했다.").actions
+    assert [a.modality for a in own if a.cls == "ExportPermission"] == ["Asserted"]
+    other = facts("황 CEO는 “미국 정부가 H20 수출을 허용했다”고 말했다.").actions
+    assert [a.modality for a in other if a.cls == "ExportPermission"] == ["Reported"]

@@ -39,10 +39,17 @@ def modality_of(doc: SentenceDoc, c: Candidate) -> tuple[str, tuple[str, ...]]:
     if any(t.form in words["Expected"] for t in near) or _future(doc, near):
         found.add("Expected")
     reporters = _reporters(doc)
-    if reporters or inside or any(t.form in words["Reported"] for t in after) or _according_to(doc) \
+    quoted_other = inside and not _own_words(doc, c)
+    if reporters or quoted_other or any(t.form in words["Reported"] for t in after) or _according_to(doc) \
             or any(t.form in rules.sources for t in visible):
         found.add("Reported")
     return next(m for m in MODALITY_ORDER if m in found), reporters
+
+
+def _own_words(doc: SentenceDoc, c: Candidate) -> bool:
+    """트럼프 대통령은 “… 허용할 것”이라고 말했다: an agent who says it of their own act, outside
+    the quotation, announces it; the quote does not make it a report."""
+    return any(m.type == "Person" and not doc.in_quote(m.start) for m in c.roles.get("agent", ()))
 
 
 def _future(doc: SentenceDoc, tokens: list[Token]) -> bool:
