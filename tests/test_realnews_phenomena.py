@@ -388,3 +388,10 @@ def test_an_agent_quoting_their_own_act_announces_it_a_quote_of_others_is_a_repo
     assert [a.modality for a in own if a.cls == "ExportPermission"] == ["Asserted"]
     other = facts("황 CEO는 “미국 정부가 H20 수출을 허용했다”고 말했다.").actions
     assert [a.modality for a in other if a.cls == "ExportPermission"] == ["Reported"]
+
+
+def test_the_maker_a_requirement_is_addressed_to_is_no_target_of_the_chips_it_covers():
+    text = ("미국 상무부는 지난 3일 엔비디아에 새 수출 허가를 받으라고 요구했다. "
+            "H100과 H200 등이 허가 대상에 포함됐다.")
+    scoped = [a for a in facts(text).actions if a.roles.get("object") in (("nvidia-h100",), ("nvidia-h200",))]
+    assert scoped and all("nvidia" not in a.roles.get("target", ()) for a in scoped)

@@ -34,9 +34,20 @@ def scope_actions(doc: SentenceDoc, previous: list[Action]) -> list[Action]:
     if not items:
         items, role = _items(doc, spec["targets"], host), "target"
     cls = classes[host.cls] if excluded else host.cls
-    return [replace(host, cls=cls, roles=dict(host.roles, **{role: (key,)}), evidence=doc.sentence.text,
+    return [replace(host, cls=cls, roles=_scoped_roles(doc, host, role, key), evidence=doc.sentence.text,
                     sentence_start=doc.sentence.start, confidence=round(host.confidence * spec["confidence"], 3))
             for key in items]
+
+
+def _scoped_roles(doc: SentenceDoc, host: Action, role: str, key: str) -> dict[str, tuple[str, ...]]:
+    """The host's roles with the listed item in `role`; a target that is the maker of a listed chip
+    was the addressee of the requirement, not its target (엔비디아에 허가를 요구 … A100이 대상)."""
+    roles = dict(host.roles, **{role: (key,)})
+    maker = doc.gaz.developer_of(key) if role == "object" else None
+    if maker and maker in roles.get("target", ()):
+        rest = tuple(k for k in roles["target"] if k != maker)
+        roles = {r: v for r, v in roles.items() if r != "target"} | ({"target": rest} if rest else {})
+    return roles
 
 
 def _excludes(forms: list[str], spec) -> bool:
