@@ -12,9 +12,11 @@ timeout.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -52,16 +54,23 @@ class State:
         self.pool = QueryPool(self.threads)
         self.templates = templates()
 
-    async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True) -> Any:
-        """`func(*args)` in the query pool; ServerError 503 once it has run `timeout` seconds."""
-        job = self.pool.submit(func, *args)
+    async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True, doing: str | None = None,
+                  **options: Any) -> Any:
+        """`func(*args, **options)` in the query pool; ServerError 503 once it has run `timeout`
+        seconds. `doing` names what the server was answering when it is not the user's own query
+        (a page, a saved query), so the 503 says what to try instead of asking for a LIMIT."""
+        job = self.pool.submit(functools.partial(func, **options) if options else func, *args)
         future = asyncio.wrap_future(job)
         if not timeout:
             return await future
         try:
             return await asyncio.wait_for(future, self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.pool.abandon(job)
+            if doing:
+                raise ServerError(503, f"{doing} took longer than this server's {self.timeout:g} s limit and was "
+                                       "abandoned; try a smaller page (?_size=, ?property=) or start kg serve "
+                                       "with a longer --timeout.") from None
             raise ServerError(503, f"the query ran longer than {self.timeout:g} s and was abandoned; "
                                    "narrow it (LIMIT, more specific patterns) or ask for a longer --timeout.") from None
 
