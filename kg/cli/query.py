@@ -21,6 +21,8 @@ def query(
     query_text: Annotated[str, typer.Argument(metavar="QUERY", help="Saved query name, .rq file or SPARQL text")],
     param: Annotated[Optional[list[str]], typer.Option("--param", "-p", help="NAME=VALUE, repeatable")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="|".join(QUERY_FORMATS))] = "table",
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, metavar="N",
+                                                 help="At most this many rows (the first)")] = None,
     store: StoreOption = None,
 ) -> None:
     """Run a saved query or SPARQL text against the store."""
@@ -30,7 +32,7 @@ def query(
     values = parse_params(param or [])
     knowledge = KnowledgeStore(store_path(store), read_only=True)
     saved = resolve_query(query_text)
-    result = run_query(knowledge, saved, values)
+    result = run_query(knowledge, saved, values, limit=limit)
     if lookup(fmt) is Format.TABLE:
         _print_table(result, saved.title)
         return

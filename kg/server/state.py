@@ -14,7 +14,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import hmac
-from collections.abc import Callable
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,10 @@ from kg.server.errors import ServerError
 from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY
 from kg.server.pool import QueryPool
 from kg.server.rendering import render, templates
+
+_END = object()  # after the last piece of a streamed answer
+
+_END = object()  # the last piece of a streamed answer
 
 
 @dataclass
@@ -73,6 +79,58 @@ class State:
                                        "with a longer --timeout.") from None
             raise ServerError(503, f"the query ran longer than {self.timeout:g} s and was abandoned; "
                                    "narrow it (LIMIT, more specific patterns) or ask for a longer --timeout.") from None
+
+    async def stream(self, pieces: Callable[[], Iterator[bytes]], *, doing: str) -> AsyncIterator[bytes]:
+        """The pieces `pieces()` makes, made in one query thread (a pyoxigraph answer must be read in
+        the thread that asked for it) and handed over as they come, a few ahead of the client.
+
+        The first piece is awaited here: an error or a timeout before it is an ordinary error
+        answer (400, 503 naming `doing`). A later timeout, or a client that goes away, stops the
+        thread at its next piece; the answer then ends early."""
+        handoff: queue.Queue = queue.Queue(maxsize=4)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for piece in pieces():
+                    while not stop.is_set():
+                        try:
+                            handoff.put(piece, timeout=0.2)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                handoff.put(_END)
+            except BaseException as exc:  # noqa: BLE001 - handed to the request, which raises it
+                handoff.put(exc)
+
+        job = self.pool.submit(produce)
+
+        async def take() -> Any:
+            try:
+                item = await asyncio.to_thread(handoff.get, timeout=self.timeout)
+            except queue.Empty:
+                stop.set()
+                self.pool.abandon(job)
+                raise ServerError(503, f"{doing} took longer than this server's {self.timeout:g} s limit and was "
+                                       "abandoned; start kg serve with a longer --timeout.") from None
+            if isinstance(item, BaseException):
+                raise item
+            return item
+
+        first = await take()
+
+        async def rest() -> AsyncIterator[bytes]:
+            try:
+                item = first
+                while item is not _END:
+                    yield item
+                    item = await take()
+            finally:
+                stop.set()
+
+        return rest()
 
     def base_url(self, request: Request) -> str:
         """The server's public address ending in "/": `--base` if given, else the request's own."""
