@@ -5,7 +5,7 @@ A page has a summary and then one page of the links to the resource (`?page=N`, 
 of triples, so no request reads them all.
 
 - Facts (what the resource says): at most `OUT_CAP` triples, grouped by property and value.
-- Links per property: counted up to `COUNT_CAP` (`page-resource-in-count.rq`); more shows as "10,000+".
+- Links per property: counted up to `COUNT_CAP` (`page-resource-in-count.rq`); more shows as "1,000+".
 - Actions (entities): up to `ACTION_SAMPLE` of the actions it plays a role in, with class, date and
   confidence. Up to that many the class counts and the most recent and most confident actions are
   exact; beyond it they are those of the sample, except that the most recent are first looked for
@@ -51,7 +51,7 @@ from kg.server.state import State
 CG, DCTERMS = PREFIXES["cg"], PREFIXES["dcterms"]
 EXTERNAL = "external-entity"  # the saved query of what Wikidata says, for entity pages
 
-COUNT_CAP = 10_000  # page-resource-in-count.rq counts one more to tell
+COUNT_CAP = 1_000  # page-resource-in-count.rq counts one more to tell
 ACTION_SAMPLE = 500  # page-resource-actions.rq reads one more to tell
 OUT_CAP = 500
 PAGE_SIZE = 50
