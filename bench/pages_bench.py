@@ -15,6 +15,7 @@ needs no network; a saved query's required parameter gets `nvidia`.
 
     python bench/pages_bench.py                        # the store in /work/scale/pages-50k
     python bench/pages_bench.py --cache DIR --articles 50000 --requests 50
+    python bench/pages_bench.py --pages-only           # the Linked Data pages only, about 3 minutes
 """
 
 from __future__ import annotations
@@ -84,15 +85,15 @@ def get(url: str, accept: str) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def pages(servers: dict[str, str]) -> list[tuple[str, dict[str, str], str]]:
-    """(label, path on each server, Accept) of every page measured; the article is each store's
-    first (by identifier) article with actions."""
+def pages(servers: dict[str, str], queries: bool = True) -> list[tuple[str, dict[str, str], str]]:
+    """(label, path on each server, Accept) of every page measured (without `queries`, only the
+    Linked Data pages); the article is each store's first (by identifier) article with actions."""
     listed = json.loads(urllib.request.urlopen(next(iter(servers.values())) + "queries", timeout=60).read())["queries"]
     html = "text/html"
     chosen = [(f"entity {key}", dict.fromkeys(servers, f"id/entity/{key}"), html) for key in ENTITIES]
     chosen.append(("entity nvidia, page 20", dict.fromkeys(servers, "id/entity/nvidia?page=20"), html))
     chosen.append(("article", {name: first_article(base) for name, base in servers.items()}, html))
-    for saved in listed:
+    for saved in listed if queries else ():
         if saved["name"].startswith("federated-"):
             continue
         params = {p["name"]: "nvidia" for p in saved["parameters"] if p["required"] and p["default"] is None}
@@ -153,6 +154,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="timed requests per page and store (after the first)")
     parser.add_argument("--budget", type=float, default=30.0, help="seconds at most per page and store")
     parser.add_argument("--timeout", type=float, default=30.0, help="kg serve --timeout")
+    parser.add_argument("--pages-only", action="store_true", help="only the entity and article pages")
     args = parser.parse_args()
     big = cached_store(args.cache, args.articles, args.jobs)
     with tempfile.TemporaryDirectory() as tmp:
@@ -167,7 +169,7 @@ def main() -> None:
 
         try:
             servers = {name: base for name, (_, base) in running.items()}
-            rows = measure(servers, pages(servers), args.requests, args.budget, restart)
+            rows = measure(servers, pages(servers, not args.pages_only), args.requests, args.budget, restart)
         finally:
             for process, _ in running.values():
                 stop(process)

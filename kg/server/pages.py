@@ -16,8 +16,8 @@ of triples, so no request reads them all.
 - Links to here: `PAGE_SIZE` per page, with LIMIT/OFFSET in index order (the same order on every
   page while the store is unchanged; an ORDER BY would sort every link for every page).
 
-Names (labels, article titles, the outlet · date · identifier of an untitled article) are kept per
-store snapshot in `KnowledgeStore.memo`, so a page asks the store for each name once.
+Names (labels, article titles, the outlet · date · identifier of an untitled article) come from
+`kg.server.names`, which asks the store for each once per snapshot.
 """
 
 from __future__ import annotations
@@ -33,10 +33,7 @@ from starlette.responses import Response
 from kg.namespaces import (
     ARTICLE_BASE,
     ENTITY_BASE,
-    GRAPH_BASE,
-    ONTOLOGY_GRAPH,
     PREFIXES,
-    REFERENCE_GRAPH,
 )
 from kg.namespaces import OWL_NS as OWL
 from kg.namespaces import RDF_NS as RDF
@@ -46,6 +43,7 @@ from kg.query import SavedQuery, run_query, shorten_iri
 from kg.query.curies import as_iri
 from kg.rdf.store import KnowledgeStore, Term
 from kg.server.errors import ServerError
+from kg.server.names import Names
 from kg.server.state import State
 
 CG, DCTERMS = PREFIXES["cg"], PREFIXES["dcterms"]
@@ -58,8 +56,6 @@ PAGE_SIZE = 50
 TOP = 10
 LADDER_PROBES = 20  # dates tried, latest first, for a busy entity
 DETAIL_CAP = 80  # triples read about one action, statement or article shown in a row
-_NAMES_MEMO = "server.page-names"
-_NAMES_KEPT = 200_000
 
 _HEADER = {RDF + "type", RDFS + "label", SKOS + "altLabel", SKOS + "hiddenLabel", OWL + "sameAs"}
 _ROLES = (CG + "agent", CG + "object", CG + "target", CG + "reportedBy")
@@ -354,53 +350,6 @@ def _shown(page: Page) -> set[str]:
 
 def _iris(terms) -> set[str]:
     return {t.value for t in terms if isinstance(t, ox.NamedNode)}
-
-
-class Names:
-    """Display names of IRIs, asked of the store once per snapshot (`KnowledgeStore.memo`)."""
-
-    def __init__(self, knowledge: KnowledgeStore, queries: dict[str, SavedQuery]) -> None:
-        self.knowledge, self.queries = knowledge, queries
-        self.known: dict[str, str] = knowledge.memo(_NAMES_MEMO, dict)
-
-    def of(self, iris: set[str]) -> dict[str, str]:
-        if len(self.known) > _NAMES_KEPT:
-            self.known.clear()
-        return {iri: self.name(iri) for iri in iris}
-
-    def name(self, iri: str) -> str:
-        if iri not in self.known:
-            self.known[iri] = self._ask(iri)
-        return self.known[iri]
-
-    def _ask(self, iri: str) -> str:
-        if iri == REFERENCE_GRAPH:
-            return "reference data"
-        if iri == ONTOLOGY_GRAPH:
-            return "ontology"
-        if iri.startswith(ARTICLE_BASE):
-            return self._article(iri)
-        rows = run_query(self.knowledge, self.queries["labels"], {"node": iri}, limit=8).rows
-        by_lang: dict[str, str] = {}
-        for label, _ in rows:
-            by_lang.setdefault(getattr(label, "language", None) or "", label.value)
-        ko, en, other = by_lang.get("ko"), by_lang.get("en"), by_lang.get("")
-        if ko and en and ko != en:
-            return f"{ko} ({en})"
-        return ko or en or other or (shorten_iri(iri) if not iri.startswith(GRAPH_BASE) else iri[len(GRAPH_BASE):])
-
-    def _article(self, iri: str) -> str:
-        """The article's title, else "outlet · date · identifier" (a corpus often has no titles)."""
-        rows = run_query(self.knowledge, self.queries["article-head"], {"resource": iri}, limit=1).records()
-        if not rows:
-            return shorten_iri(iri)
-        head = rows[0]
-        if head["title"] is not None and head["title"].value.strip():
-            return head["title"].value
-        parts = [self.name(head["outlet"].value) if head["outlet"] is not None else None,
-                 head["date"].value if head["date"] is not None else None,
-                 head["identifier"].value if head["identifier"] is not None else iri[len(ARTICLE_BASE):]]
-        return " · ".join(p for p in parts if p)
 
 
 def _title(page: Page, names: Names) -> str:
