@@ -26,6 +26,8 @@ def query(
         "tab-separated text when piped)")] = None,
     wide: Annotated[bool, typer.Option(
         "--wide", help="Tables: every column, every value whole (lines as long as they need)")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, metavar="N",
+                                              help="At most this many rows (the first)")] = None,
     store: StoreOption = None,
 ) -> None:
     """Run a saved query or SPARQL text against the store."""
@@ -35,7 +37,7 @@ def query(
     values = parse_params(param or [])
     knowledge = read_store(store)
     saved = resolve_query(query_text)
-    result = run_query(knowledge, saved, values)
+    result = run_query(knowledge, saved, values, limit=limit)
     if chosen is None or chosen is Format.TABLE:
         _print_for_people(result, saved.title, table=chosen is Format.TABLE or None, wide=wide)
         return

@@ -7,7 +7,8 @@ One module a job, imports running down this list:
 - `entities`: the entity a name, alias, misspelling or IRI means;
 - `params`: parameter values as typed RDF terms (never pasted into the query text);
 - `results`: `QueryResult` and its renderings (text, SPARQL results, RDF);
-- `run`: `run_query` on a `KnowledgeStore`, with an optional timeout.
+- `run`: `run_query` on a `KnowledgeStore` (the whole answer or one page of it, with an optional
+  timeout) and `iter_rows` (every row, lazily, for streaming).
 
 Example::
 
@@ -18,13 +19,14 @@ Example::
 from kg.query.curies import shorten_iri
 from kg.query.entities import resolve_entity
 from kg.query.params import bind_parameters
-from kg.query.results import QueryResult, cell_text, display_rows, serialize_result, term_to_text
-from kg.query.run import run_query
+from kg.query.results import (STREAM_FORMATS, QueryResult, cell_text, display_rows, serialize_result, stream_rows,
+                              term_to_text)
+from kg.query.run import iter_rows, run_query
 from kg.query.saved import (PARAMETER_TYPES, QUERY_KINDS, Parameter, SavedQuery, load_saved_queries,
                             parse_saved_query, resolve_query)
 
 __all__ = [
-    "PARAMETER_TYPES", "QUERY_KINDS", "Parameter", "QueryResult", "SavedQuery", "bind_parameters", "cell_text",
-    "display_rows", "load_saved_queries", "parse_saved_query", "resolve_entity", "resolve_query", "run_query",
-    "serialize_result", "shorten_iri", "term_to_text",
+    "PARAMETER_TYPES", "QUERY_KINDS", "STREAM_FORMATS", "Parameter", "QueryResult", "SavedQuery", "bind_parameters",
+    "cell_text", "display_rows", "iter_rows", "load_saved_queries", "parse_saved_query", "resolve_entity",
+    "resolve_query", "run_query", "serialize_result", "shorten_iri", "stream_rows", "term_to_text",
 ]

@@ -11,7 +11,8 @@ ever a literal. Types:
 - `date`: `YYYY-MM-DD` (xsd:date), `YYYY-MM` (xsd:gYearMonth) or `YYYY` (xsd:gYear).
 - `integer`, `decimal`, `boolean` (true/false, yes/no, 1/0).
 
-An optional parameter with neither value nor default stays unbound.
+An optional parameter with neither value nor default stays unbound. Python callers may give an
+RDF term itself (a `pyoxigraph` NamedNode or Literal read from the store): it is bound as it is.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def bind_parameters(store: KnowledgeStore, query: SavedQuery, values: Mapping[st
     bindings: dict[ox.Variable, Term] = {}
     for param in query.parameters:
         raw = values.get(param.name)
+        if isinstance(raw, (ox.NamedNode, ox.Literal)):
+            bindings[ox.Variable(param.name)] = raw
+            continue
         value = None if raw is None else value_text(raw)
         if value is not None and value.strip() == "" and param.type != "string":
             value = None

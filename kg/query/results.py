@@ -4,6 +4,7 @@ people, SPARQL results (JSON, XML, CSV, TSV) and RDF (Turtle, N-Triples, JSON-LD
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,19 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[ox.Triple] = field(default_factory=list)
     query: SavedQuery | None = None
+    more: bool = False  # a page (`run_query(limit=…)`): more rows follow it
+
+    def sliced(self, offset: int, limit: int) -> QueryResult:
+        """The page of `limit` rows (or triples) from `offset`, knowing whether more follow."""
+        page = QueryResult(kind=self.kind, variables=self.variables, boolean=self.boolean, query=self.query)
+        whole = self.rows if self.kind == "SELECT" else self.triples
+        part = whole[offset:offset + limit]
+        page.more = len(whole) > offset + limit
+        if self.kind == "SELECT":
+            page.rows = part
+        elif self.kind != "ASK":
+            page.triples = part
+        return page
 
     def __len__(self) -> int:
         if self.kind == "SELECT":
@@ -92,18 +106,66 @@ def _json_term(term: Term) -> dict[str, Any]:
     raise TypeError(f"cannot serialise {term!r}")
 
 
-def _results_json(result: QueryResult) -> bytes:
+def _json_row(variables: tuple[str, ...], row: tuple[Term | None, ...]) -> dict[str, Any]:
+    return {var: _json_term(term) for var, term in zip(variables, row) if term is not None}
+
+
+def _results_json(result: QueryResult, links: dict[str, str] | None = None) -> bytes:
+    document: dict[str, Any] = dict(links or {})  # before "head": parsers stop reading after "results"
     if result.kind == "ASK":
-        document: dict[str, Any] = {"head": {}, "boolean": bool(result.boolean)}
+        document.update(head={}, boolean=bool(result.boolean))
     else:
-        bindings = [{var: _json_term(term) for var, term in zip(result.variables, row) if term is not None}
-                    for row in result.rows]
-        document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
+        document.update(head={"vars": list(result.variables)},
+                        results={"bindings": [_json_row(result.variables, row) for row in result.rows]})
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
 
-def serialize_result(result: QueryResult, fmt: str | Format) -> bytes:
-    """Bytes of `result` in `fmt`: a results format (SELECT, ASK) or an RDF format (CONSTRUCT, DESCRIBE)."""
+#: The results formats an answer can be streamed in, row by row.
+STREAM_FORMATS = (Format.JSON, Format.CSV, Format.TSV)
+
+
+def stream_rows(variables: tuple[str, ...], rows: Iterator[tuple[Term | None, ...]], fmt: Format,
+                chunk: int = 500) -> Iterator[bytes]:
+    """A whole SELECT answer in `fmt` (one of STREAM_FORMATS), `chunk` rows at a time, so a large
+    answer is never held in memory: the answer `serialize_result` gives (CSV and TSV byte for byte)."""
+    if fmt not in STREAM_FORMATS:
+        raise QueryError(f"a whole answer cannot be streamed as {fmt.value!r}", hint="use one of " + ", ".join(STREAM_FORMATS))
+    if fmt is Format.JSON:
+        yield from _stream_json(variables, rows, chunk)
+        return
+    first = True
+    for part in _chunks(rows, chunk, always_one=True):
+        text = serialize_result(QueryResult(kind="SELECT", variables=variables, rows=part), fmt)
+        yield text if first else text.split(b"\n", 1)[1]  # the header line only once
+        first = False
+
+
+def _stream_json(variables: tuple[str, ...], rows: Iterator[tuple[Term | None, ...]], chunk: int) -> Iterator[bytes]:
+    head = json.dumps({"vars": list(variables)}, ensure_ascii=False)
+    yield f'{{\n  "head": {head},\n  "results": {{\n    "bindings": ['.encode()
+    lead = "\n      "
+    for part in _chunks(rows, chunk):
+        rows_json = ",\n      ".join(json.dumps(_json_row(variables, row), ensure_ascii=False) for row in part)
+        yield (lead + rows_json).encode("utf-8")
+        lead = ",\n      "
+    yield b"\n    ]\n  }\n}\n"
+
+
+def _chunks(rows: Iterator[Any], size: int, *, always_one: bool = False) -> Iterator[list[Any]]:
+    """Lists of up to `size` rows; with `always_one`, one (empty) list even when there are no rows."""
+    part: list[Any] = []
+    for row in rows:
+        part.append(row)
+        if len(part) >= size:
+            yield part
+            part = []
+    if part or always_one:
+        yield part
+
+
+def serialize_result(result: QueryResult, fmt: str | Format, links: dict[str, str] | None = None) -> bytes:
+    """Bytes of `result` in `fmt`: a results format (SELECT, ASK) or an RDF format (CONSTRUCT, DESCRIBE).
+    `links` (such as Datasette's "next" and "next_url" of a page) lead a JSON results document."""
     allowed = RESULT_FORMATS if result.kind in ("SELECT", "ASK") else GRAPH_FORMATS
     found = fmt if isinstance(fmt, Format) else lookup(fmt)
     if found not in allowed:
@@ -111,7 +173,7 @@ def serialize_result(result: QueryResult, fmt: str | Format) -> bytes:
         raise QueryError(f"a {result.kind} result cannot be written as {shown!r}",
                          hint="use one of " + ", ".join(allowed))
     if result.kind in ("SELECT", "ASK"):
-        as_json = _results_json(result)
+        as_json = _results_json(result, links if found is Format.JSON else None)
         if found is Format.JSON:
             return as_json
         parsed = ox.parse_query_results(as_json, format=ox.QueryResultsFormat.JSON)

@@ -23,8 +23,8 @@ import datetime as _dt
 import difflib
 import functools
 import re
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +70,12 @@ class SavedQuery:
     def _body(self) -> str:
         """The query without comments, strings and IRIs, computed once: runs check it each time."""
         return strip_sparql(self.sparql)
+
+    @functools.cached_property
+    def modifiers(self) -> str:
+        """What follows the query's last closing brace, comments and strings removed: its solution
+        modifiers (GROUP BY, ORDER BY, LIMIT, OFFSET), or a trailing VALUES block's end."""
+        return self._body[self._body.rfind("}") + 1:]
 
     @property
     def kind(self) -> str:
@@ -197,7 +203,7 @@ def _header_lines(text: str) -> tuple[list[str], list[int]]:
         stripped = line.strip()
         if stripped.startswith("#+"):
             content = stripped[2:]
-            yaml_lines.append(content[1:] if content.startswith(" ") else content)
+            yaml_lines.append(content.removeprefix(" "))
             numbers.append(number)
         elif stripped == "" or stripped.startswith("#"):
             continue
@@ -273,7 +279,7 @@ def resolve_query(query: str) -> SavedQuery:
                              hint="`kg queries` lists the saved queries")
     if _QUERY_NAME.match(text):
         saved = load_saved_queries()
-        name = text[:-3] if text.endswith(".rq") else text
+        name = text.removesuffix(".rq")
         if name in saved:
             return saved[name]
         close = difflib.get_close_matches(name, list(saved), n=3)

@@ -19,9 +19,10 @@ class QueryTimeout(ServerError):
     """A query ran past `--timeout` and was abandoned (503). What to try depends on who wrote the
     query, the user or a page: `kg.server.messages.timeout_message` says it for the request."""
 
-    def __init__(self, seconds: float) -> None:
-        super().__init__(503, f"the query ran longer than {seconds:g} s and was abandoned.")
+    def __init__(self, seconds: float, doing: str | None = None) -> None:
+        super().__init__(503, f"{doing or 'the query'} ran longer than {seconds:g} s and was abandoned.")
         self.seconds = seconds
+        self.doing = doing
 
 
 def for_http(error: KgError) -> str:

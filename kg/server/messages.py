@@ -112,8 +112,9 @@ def timeout_message(path: str, seconds: float) -> str:
     if path.startswith("/queries/"):
         name = path.removeprefix("/queries/")
         return (f"the saved query {name!r} ran longer than {seconds:g} s and was abandoned; give it narrower "
-                f"parameters (see /queries/{name}) {longer}")
+                f"parameters or a smaller page, ?_size= (see /queries/{name}) {longer}")
     if path.startswith("/id/"):
         return (f"the page {path} took longer than {seconds:g} s to make and was abandoned; try a narrower page "
-                f"(its Turtle, {path}?format=turtle, or a saved query at /queries) {longer}")
+                f"(one property: ?property=…; its Turtle, {path}?format=turtle; or a saved query at /queries) "
+                f"{longer}")
     return f"the page {path} took longer than {seconds:g} s to make and was abandoned; {longer.removeprefix('or ')}"

@@ -5,6 +5,12 @@ Modelled on Datasette's canned queries: every `queries/*.rq` file has its own UR
 parameters come from the query string and are bound as typed RDF terms by `kg.query.run_query`
 (never pasted into the query text); the answer takes the same formats as `/sparql`, and people
 get a page with a form, the results as a table and download links.
+
+Paging, as Datasette pages: a page (HTML) or a JSON answer holds `?_size=` rows (default
+`PAGE_SIZE`, at most `MAX_PAGE_SIZE`) from `?_next=` (a token the previous page gives, in its
+JSON `next` / `next_url` and a `Link: <…>; rel="next"` header). The order is total
+(`kg.query.run_query`), so pages neither repeat nor lose rows. CSV and TSV, and JSON with
+`?_stream=1`, are the whole answer, streamed as it is read (the page's download links).
 """
 
 from __future__ import annotations
@@ -13,19 +19,22 @@ import json
 from urllib.parse import urlencode
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from kg.errors import QueryError
 from kg.formats import Format
 from kg.namespaces import PREFIXES
-from kg.query import SavedQuery, bind_parameters, run_query, serialize_result
+from kg.query import (STREAM_FORMATS, QueryResult, SavedQuery, bind_parameters, iter_rows, run_query,
+                      serialize_result, stream_rows)
 from kg.server.errors import ServerError, for_http
 from kg.server.messages import answer
 from kg.server.negotiation import negotiate, offers_for
 from kg.server.service import check_services
 from kg.server.state import State
 
-_RESERVED = ("format", "download")  # query-string names that are not query parameters
+PAGE_SIZE = 100  # Datasette's default_page_size
+MAX_PAGE_SIZE = 1000  # and its max_returned_rows
+_RESERVED = ("format", "download", "_size", "_next", "_stream")  # query-string names that are not parameters
 
 
 async def index(request: Request) -> Response:
@@ -62,7 +71,8 @@ def describe(saved: SavedQuery, base: str) -> dict:
 
 
 async def saved_query(request: Request) -> Response:
-    """Run one saved query with the parameters of the query string."""
+    """Run one saved query with the parameters of the query string: a page of its answer for people
+    and for JSON, the whole answer streamed for CSV, TSV and `?_stream=1`."""
     state: State = request.app.state.kg
     name = request.path_params["name"]
     saved = state.saved.get(name)
@@ -75,35 +85,104 @@ async def saved_query(request: Request) -> Response:
         if key not in _RESERVED:
             values[key] = value
     fmt = negotiate(request.headers.get("accept"), offers_for(saved.kind), request.query_params.get("format"))
+    paging = Paging.read(request)
     if fmt is Format.HTML:
-        return await _page(request, state, saved, values)
-    result = await state.run(_run, state, saved, values, state.base_url(request))  # QueryError: 400
+        return await _page(request, state, saved, values, paging)
     download = f"{saved.name}.{fmt.extension}" if "download" in request.query_params else None
-    return answer(serialize_result(result, fmt), fmt, download=download)
+    doing = f"the saved query {saved.name}"
+    if saved.kind == "SELECT" and fmt in STREAM_FORMATS and (paging.stream or fmt is not Format.JSON):
+        pieces = await state.stream(lambda: _pieces(state, saved, values, fmt, state.base_url(request)), doing=doing)
+        headers = {"Vary": "Accept", **({"Content-Disposition": f'attachment; filename="{download}"'} if download else {})}
+        return StreamingResponse(pieces, media_type=fmt.media_type, headers=headers)
+    if saved.kind != "SELECT" or fmt is not Format.JSON:
+        result = await state.run(_run, state, saved, values, state.base_url(request), doing=doing)  # QueryError: 400
+        return answer(serialize_result(result, fmt), fmt, download=download)
+    result = await state.run(_run, state, saved, values, state.base_url(request), doing=doing, paging=paging)
+    following = paging.next_url(request, state.base_url(request), saved, result)
+    links = {"next": str(paging.offset + paging.size), "next_url": following} if following else None
+    response = answer(serialize_result(result, fmt, links=links), fmt, download=download)
+    if following:
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return response
 
 
-async def _page(request: Request, state: State, saved: SavedQuery, values: dict[str, str]) -> Response:
-    """The saved query's page: its form, and its results when every required parameter has a value."""
+class Paging:
+    """`?_size=`, `?_next=` and `?_stream=` of a request, checked."""
+
+    def __init__(self, size: int, offset: int, stream: bool) -> None:
+        self.size, self.offset, self.stream = size, offset, stream
+
+    @classmethod
+    def read(cls, request: Request) -> Paging:
+        given = request.query_params
+        size = _number(given.get("_size"), "_size", PAGE_SIZE) if given.get("_size") != "max" else MAX_PAGE_SIZE
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ServerError(400, f"_size must be between 1 and {MAX_PAGE_SIZE:,} rows (or max), not {size:,}.")
+        stream = given.get("_stream", "").lower() in ("1", "on", "true", "yes")
+        return cls(size, _number(given.get("_next"), "_next", 0), stream)
+
+    def next_url(self, request: Request, base: str, saved: SavedQuery, result: QueryResult) -> str | None:
+        """The address of the page after `result`, or None when it is the last."""
+        if not result.more:
+            return None
+        kept = [(k, v) for k, v in request.query_params.multi_items() if k != "_next"]
+        return f"{base}queries/{saved.name}?" + urlencode([*kept, ("_next", str(self.offset + self.size))])
+
+
+def _number(given: str | None, name: str, default: int) -> int:
+    if given is None or given == "":
+        return default
+    if not given.isdigit():
+        raise ServerError(400, f"{name} must be a whole number, not {given!r}; "
+                               + ("follow the next link a page gives." if name == "_next" else "for example ?_size=50."))
+    return int(given)
+
+
+async def _page(request: Request, state: State, saved: SavedQuery, values: dict[str, str], paging: Paging) -> Response:
+    """The saved query's page: its form, and one page of results when every required parameter
+    has a value."""
     missing = [p.name for p in saved.parameters if p.required and p.default is None and not values.get(p.name)]
-    result, error, status = None, None, 200
+    result, error, status, following = None, None, 200, None
     if not missing:
         try:
-            result = await state.run(_run, state, saved, values, state.base_url(request))
+            result = await state.run(_run, state, saved, values, state.base_url(request), paging=paging,
+                                     doing=f"the page of the saved query {saved.name}")
         except QueryError as exc:
             error, status = for_http(exc), 400
-    downloads = [(f.value, "?" + urlencode({**values, "format": f.value, "download": "1"}))
+        else:
+            following = paging.next_url(request, state.base_url(request), saved, result)
+    whole = {"_stream": "1"} if saved.kind == "SELECT" else {}
+    downloads = [(f.value, "?" + urlencode({**values, "format": f.value, **whole, "download": "1"}))
                  for f in offers_for(saved.kind, html=False)]
-    return state.render(request, "query.html", status=status, title=saved.title, query=saved, values=values,
-                        result=result, error=error, downloads=downloads, missing=missing)
+    response = state.render(request, "query.html", status=status, title=saved.title, query=saved, values=values,
+                            result=result, error=error, downloads=downloads, missing=missing,
+                            first=paging.offset + 1, following=following)
+    if following:
+        response.headers["Link"] = f'<{following}>; rel="next"'
+    return response
 
 
-def _run(state: State, saved: SavedQuery, values: dict[str, str], base: str):
-    """Run a saved query in a worker thread, after checking where its SERVICE clauses would call
+def _pieces(state: State, saved: SavedQuery, values: dict[str, str], fmt: Format, base: str):
+    """The whole answer in `fmt`, piece by piece (run in the query thread that reads it)."""
+    _check_services(state, saved, values, base)
+    variables, rows = iter_rows(state.knowledge, saved, values)
+    return stream_rows(variables, rows, fmt)
+
+
+def _run(state: State, saved: SavedQuery, values: dict[str, str], base: str, paging: Paging | None = None):
+    """Run a saved query (one page of it, with `paging`) in a worker thread."""
+    _check_services(state, saved, values, base)
+    if paging is None:
+        return run_query(state.knowledge, saved, values)
+    return run_query(state.knowledge, saved, values, limit=paging.size, offset=paging.offset)
+
+
+def _check_services(state: State, saved: SavedQuery, values: dict[str, str], base: str) -> None:
+    """Refuse the query before it runs if a SERVICE clause would call an endpoint off the allow-list,
     with the parameters bound (`SERVICE ?endpoint` takes the value the request gives)."""
     if "service" in saved.sparql.lower():
         check_services(saved.sparql, base + "sparql", state.allowed_services,
                        bind_parameters(state.knowledge, saved, values))
-    return run_query(state.knowledge, saved, values)
 
 
 _EXAMPLE = """\

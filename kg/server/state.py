@@ -12,9 +12,13 @@ timeout.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
+import queue
+import threading
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
@@ -26,6 +30,10 @@ from kg.server.messages import DEFAULT_CLIENT_TIMEOUT, DEFAULT_MAX_BODY
 from kg.server.pool import QueryPool
 from kg.server.rendering import render, templates
 from kg.server.service import Services
+
+_END = object()  # after the last piece of a streamed answer
+
+_END = object()  # the last piece of a streamed answer
 
 
 @dataclass
@@ -53,20 +61,74 @@ class State:
         self.pool = QueryPool(self.threads)
         self.templates = templates()
 
-    async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True) -> Any:
-        """`func(*args)` in the query pool; ServerError 503 once it has run `timeout` seconds."""
-        job = self.pool.submit(func, *args)
+    async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True, doing: str | None = None,
+                  **options: Any) -> Any:
+        """`func(*args, **options)` in the query pool; ServerError 503 once it has run `timeout`
+        seconds. `doing` names what the server was answering when it is not the user's own query
+        (a page, a saved query), so the 503 says what to try instead of asking for a LIMIT."""
+        job = self.pool.submit(functools.partial(func, **options) if options else func, *args)
         future = asyncio.wrap_future(job)
         if not timeout:
             return await future
         try:
             return await asyncio.wait_for(future, self.timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self.pool.abandon(job)
-            raise QueryTimeout(self.timeout) from None
+            raise QueryTimeout(self.timeout, doing) from None
         except asyncio.CancelledError:  # the client went away: its thread is replaced, as after a timeout
             self.pool.abandon(job)
             raise
+
+    async def stream(self, pieces: Callable[[], Iterator[bytes]], *, doing: str) -> AsyncIterator[bytes]:
+        """The pieces `pieces()` makes, made in one query thread (a pyoxigraph answer must be read in
+        the thread that asked for it) and handed over as they come, a few ahead of the client.
+
+        The first piece is awaited here: an error or a timeout before it is an ordinary error
+        answer (400, 503 naming `doing`). A later timeout, or a client that goes away, stops the
+        thread at its next piece; the answer then ends early."""
+        handoff: queue.Queue = queue.Queue(maxsize=4)
+        stop = threading.Event()
+
+        def produce() -> None:
+            try:
+                for piece in pieces():
+                    while not stop.is_set():
+                        try:
+                            handoff.put(piece, timeout=0.2)
+                            break
+                        except queue.Full:
+                            continue
+                    if stop.is_set():
+                        return
+                handoff.put(_END)
+            except BaseException as exc:  # noqa: BLE001 - handed to the request, which raises it
+                handoff.put(exc)
+
+        job = self.pool.submit(produce)
+
+        async def take() -> Any:
+            try:
+                item = await asyncio.to_thread(handoff.get, timeout=self.timeout)
+            except queue.Empty:
+                stop.set()
+                self.pool.abandon(job)
+                raise QueryTimeout(self.timeout, doing) from None
+            if isinstance(item, BaseException):
+                raise item
+            return item
+
+        first = await take()
+
+        async def rest() -> AsyncIterator[bytes]:
+            try:
+                item = first
+                while item is not _END:
+                    yield item
+                    item = await take()
+            finally:
+                stop.set()
+
+        return rest()
 
     def base_url(self, request: Request) -> str:
         """The server's public address ending in "/": `--base` if given, else the request's own."""
