@@ -158,3 +158,13 @@ def test_help_does_not_load_the_korean_model():
            "r = CliRunner().invoke(app, ['--help']); assert r.exit_code == 0; print('kiwipiepy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_store_named_relative_to_the_working_folder_is_read(seed_store_path, tmp_path, monkeypatch):
+    """The README's commands name the store relative to where they run (./chipgraph-store)."""
+    import shutil
+    shutil.copytree(seed_store_path, tmp_path / "here")
+    monkeypatch.chdir(tmp_path)
+    for args in (["stats"], ["validate"], ["query", "actions-by-class", "--format", "csv"], ["export", "--graph", "003"]):
+        result = runner.invoke(app, [*args, "--store", "here"])
+        assert result.exit_code == 0, (args, result.output)

@@ -44,7 +44,7 @@ class BuildState:
             self.db = sqlite3.connect(":memory:", check_same_thread=False)
         elif read_only:
             path = folder / FILE_NAME
-            self.db = sqlite3.connect(f"{path.as_uri()}?mode=ro" if path.exists() else ":memory:", uri=True,
+            self.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro" if path.exists() else ":memory:", uri=True,
                                       check_same_thread=False)
         else:
             self.db = sqlite3.connect(folder / FILE_NAME, check_same_thread=False)
