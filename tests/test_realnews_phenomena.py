@@ -395,3 +395,13 @@ def test_the_maker_a_requirement_is_addressed_to_is_no_target_of_the_chips_it_co
             "H100과 H200 등이 허가 대상에 포함됐다.")
     scoped = [a for a in facts(text).actions if a.roles.get("object") in (("nvidia-h100",), ("nvidia-h200",))]
     assert scoped and all("nvidia" not in a.roles.get("target", ()) for a in scoped)
+
+
+def test_a_relation_rests_on_a_sentence_that_says_whose_chip_it_is():
+    said = facts("엔비디아는 화웨이의 어센드 910D가 자사 H100을 앞섰다는 보도를 부인했다.").relations
+    compared = facts("엔비디아는 화웨이의 어센드 910D가 H100을 앞섰다는 평가에 답하지 않았다.").relations
+    assert ("huawei", "develops", "huawei-ascend-910d") in {(r.subject, r.predicate, r.object) for r in compared}
+    assert ("nvidia", "develops", "nvidia-h100") not in {(r.subject, r.predicate, r.object) for r in compared}
+    assert ("huawei", "develops", "huawei-ascend-910d") in {(r.subject, r.predicate, r.object) for r in said}
+    text = "엔비디아가 중국 시장용으로 개발한 H20의 판매가 늘었다."
+    assert ("nvidia", "develops", "nvidia-h20") in {(r.subject, r.predicate, r.object) for r in facts(text).relations}

@@ -108,8 +108,10 @@ def _leader_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazettee
 def _maker_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer) -> list[Relation]:
     """엔비디아의 AI 칩 H20, 엔비디아 H100, 자사 MI308: a chip named with its maker.
 
-    The maker must be the gazetteer's developer of the chip, named in the same sentence near
-    it, inside the chip's own name, or referred to as 자사 (its own) when it is the subject."""
+    The maker must be the gazetteer's developer of the chip, named near it with no other firm
+    between (so the sentence says whose chip it is: in 엔비디아는 화웨이의 910D가 H100을 앞섰다고
+    평가했다, 화웨이 stands between and the sentence is no evidence for 엔비디아's H100),
+    inside the chip's own name, or referred to as 자사 (its own) when it is the subject."""
     rules = _rules()
     window = rules["maker_window"]
     own = tuple(rules["own_words"])
@@ -118,7 +120,7 @@ def _maker_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer
         makers = gaz.inverse("develops", chip.key)
         if not makers:
             continue
-        near = [m for m in mentions if m.key in makers and abs(m.start - chip.start) <= window]
+        near = [m for m in mentions if m.key in makers and _names_with(m, chip, mentions, window)]
         before = sentence.text[max(0, chip.start - sentence.start - 6):chip.start - sentence.start]
         subjects = [m for m in mentions if m.key in makers and m.cue in ("subject", "topic")]
         named_inside = any(normalize_name(chip.surface).startswith(normalize_name(alias))
@@ -128,6 +130,15 @@ def _maker_relations(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer
         if maker:
             found.append(Relation(maker, "develops", chip.key, sentence.text, rules["confidence"]["maker"]))
     return found
+
+
+def _names_with(maker: Mention, chip: Mention, mentions: list[Mention], window: int) -> bool:
+    """The maker stands near the chip (before or after it, within `window` characters) with no
+    other firm between (엔비디아가 중국 시장용으로 개발한 H20; not 엔비디아는 화웨이의 910D가 H100을
+    …: there the chip next to 화웨이 is 910D, and H100 has no maker beside it)."""
+    left, right = (maker, chip) if maker.start < chip.start else (chip, maker)
+    return right.start - left.end <= window and not any(
+        left.end <= m.start and m.end <= right.start and m.type == "Firm" for m in mentions)
 
 
 @functools.lru_cache(maxsize=1)
