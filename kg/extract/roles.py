@@ -27,11 +27,11 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
     _self_reference(doc, c)
     if spec.get("recipient_words"):
         _recipients(doc, c)
-    if spec.get("foreign_target"):
-        _drop_own_country(doc, c)
-        _drop_maker_target(doc, c)
     if spec.get("makers_chips"):
         _makers_chips(doc, c)
+    if spec.get("foreign_target"):  # after makers_chips: its chips name the maker to drop
+        _drop_own_country(doc, c)
+        _drop_maker_target(doc, c)
     if spec.get("agent_from_developer") and not c.roles.get("agent") and c.roles.get("object"):
         developer = doc.gaz.developer_of(c.roles["object"][0].key)
         if developer:

@@ -40,14 +40,13 @@ def scope_actions(doc: SentenceDoc, previous: list[Action]) -> list[Action]:
 
 
 def _scoped_roles(doc: SentenceDoc, host: Action, role: str, key: str) -> dict[str, tuple[str, ...]]:
-    """The host's roles with the listed item in `role`; a target that is the maker of a listed chip
-    was the addressee of the requirement, not its target (엔비디아에 허가를 요구 … A100이 대상)."""
+    """The host's roles with the listed item in `role`; a target that makes a listed chip was
+    the addressee of the requirement, not its target (엔비디아에 허가를 요구 … A100이 대상), as
+    in roles' foreign_target."""
     roles = dict(host.roles, **{role: (key,)})
-    maker = doc.gaz.developer_of(key) if role == "object" else None
-    if maker and maker in roles.get("target", ()):
-        rest = tuple(k for k in roles["target"] if k != maker)
-        roles = {r: v for r, v in roles.items() if r != "target"} | ({"target": rest} if rest else {})
-    return roles
+    makers = doc.gaz.inverse("develops", key) if role == "object" else set()
+    targets = tuple(k for k in roles.pop("target", ()) if k not in makers)
+    return roles | ({"target": targets} if targets else {})
 
 
 def _excludes(forms: list[str], spec) -> bool:
