@@ -405,3 +405,51 @@ def test_a_relation_rests_on_a_sentence_that_says_whose_chip_it_is():
     assert ("huawei", "develops", "huawei-ascend-910d") in {(r.subject, r.predicate, r.object) for r in said}
     text = "엔비디아가 중국 시장용으로 개발한 H20의 판매가 늘었다."
     assert ("nvidia", "develops", "nvidia-h20") in {(r.subject, r.predicate, r.object) for r in facts(text).relations}
+
+
+def test_a_control_named_as_the_cause_of_a_loss_is_no_new_control():
+    text = "AMD는 이번 수출 규제로 2분기 중국 매출에서 8억 달러 규모의 손실을 볼 수 있다고 밝혔다."
+    assert summary(text, "ExportControl") == []
+
+
+def test_a_country_before_the_trade_noun_is_the_target_not_the_firm_told_to_comply():
+    text = "미국 상무부는 AMD에 중국 반도체 수출을 위한 허가를 새로 받으라고 요구했다."
+    assert [t for *_, t in summary(text, "ExportControl")] == [("china",)]
+
+
+def test_a_measure_whose_items_the_next_sentence_lists_is_not_a_second_fact():
+    text = ("미국 상무부는 지난 3일 엔비디아에 중국 수출용 칩에 대한 새 허가를 받으라고 요구했다. "
+            "H100과 H200 등이 허가 대상에 포함됐다.")
+    found = summary(text, "ExportControl")
+    assert all(o for _, _, o, _ in found)
+    assert {o for _, _, o, _ in found} == {("nvidia-h100",), ("nvidia-h200",)}
+
+
+def test_this_day_counts_from_the_story_day_not_from_an_older_day_named_in_passing():
+    text = ("2일(현지시간) AMD 주가는 4% 하락했다. 미국 상무부는 지난달 20일 AMD에 허가를 받으라고 요구했다. "
+            "AMD도 이날 MI308의 중국 수출이 중단됐다고 밝혔다.")
+    control = [a for a in facts(text, "2025-11-03").actions
+               if a.cls == "ExportControl" and "amd-mi308" in a.roles.get("object", ())]
+    assert control and control[0].date.value == "2025-11-02"
+
+
+def test_an_older_day_can_still_set_the_story_day_when_no_recent_one_was_named():
+    text = "미국 상무부는 지난달 20일 새 규정을 발표했다. 업계는 이날 H20의 중국 수출이 막혔다고 전했다."
+    dates = {a.date.value for a in facts(text, "2025-11-03").actions if a.cls == "ExportControl" and a.date}
+    assert "2025-10-20" in dates
+
+
+def test_chips_developed_with_no_firm_named_are_their_makers():
+    text = "화웨이는 올해 AI 칩 출하를 늘린다. 또 지난해에는 '910B'와 '910C'도 개발했다."
+    found = summary(text, "ChipDevelopment")
+    assert (("huawei",), ("huawei-ascend-910c",)) in [(a, o) for _, a, o, _ in found]
+
+
+def test_a_family_gloss_with_a_stray_bracket_before_the_model_is_the_model():
+    found = facts("화웨이는 새 칩 '어센드(Ascend))910D'를 공개했다.").mentions
+    assert [m.key for m in found if m.type == "Chip"] == ["huawei-ascend-910d"]
+
+
+def test_items_included_in_a_sanctions_scope_are_controlled():
+    text = "미국 정부는 지난해 엔비디아의 H800과 A800 등 저사양 칩까지 제재 대상에 포함시켰다."
+    assert {o for _, _, o, _ in summary(text, "ExportControl")} == {("nvidia-h800",), ("nvidia-a800",)}

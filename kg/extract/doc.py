@@ -9,6 +9,7 @@ one trigger being turned into an action, and carries what each component found f
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 from dataclasses import dataclass, field, replace
@@ -263,7 +264,7 @@ class SentenceDoc:
     def next_anchor(self) -> str | None:
         """The day the story is about after this sentence (see `story_day`)."""
         return story_day(self.sentence.text, self.article_date, self.anchor, self.dates, self.in_quote,
-                         self.sentence.start)
+                         self.sentence.start, self.rules["story_window_days"])
 
     def _comparison(self, following: str) -> bool:
         """전년 동기 대비, 1년 전보다: a date that is only the baseline of a comparison."""
@@ -274,9 +275,11 @@ class SentenceDoc:
 
 
 def story_day(text: str, article_date: str | None, anchor: str | None, dates: list[DateMention] | None = None,
-              in_quote=lambda offset: False, base: int = 0) -> str | None:
+              in_quote=lambda offset: False, base: int = 0, window: int | None = None) -> str | None:
     """The day a story is about once a sentence is read: the last day the sentence names outside
     quotes (31일(현지시간), 지난 15일 — not 이날 or 전날, which count from it), else the day before.
+    Once that day is within `window` days of the article's date, an older day named in passing is
+    background (… 지난달 26일 요구했다) and leaves it.
 
     Later sentences resolve 이날, 같은 날 and 전날 from it, and undated reports of classes with
     `inherit_date` take it as their date."""
@@ -285,7 +288,20 @@ def story_day(text: str, article_date: str | None, anchor: str | None, dates: li
             return anchor
         dates = [shift(d, base) for d in find_dates(text, article_date, anchor=anchor)]
     days = [d.value for d in dates if d.value and len(d.value) == 10 and not d.anchored and not in_quote(d.start)]
+    if window is not None and _recent(anchor, article_date, window):
+        days = [d for d in days if _recent(d, article_date, window)]
     return days[-1] if days else anchor
+
+
+def _recent(day: str | None, article_date: str | None, window: int) -> bool:
+    """`day` lies within `window` days of the article's date (both full dates)."""
+    if not day or not article_date or len(article_date) < 10:
+        return False
+    try:
+        gap = _dt.date.fromisoformat(article_date[:10]) - _dt.date.fromisoformat(day)
+    except ValueError:
+        return False
+    return abs(gap.days) <= window
 
 
 def pseudo_mention(key: str, gaz: Gazetteer) -> Mention:

@@ -23,7 +23,7 @@ from kg.extract.relations import Relation, relations_from_actions, relations_in_
 from kg.extract.restatements import fold_restatements
 from kg.extract.roles import fill_roles
 from kg.extract.rules import Rules, rules
-from kg.extract.scope import scope_actions
+from kg.extract.scope import absorbed_hosts, scope_actions
 from kg.extract.triggers import find_triggers
 from kg.extract.values import attach_values
 from kg.ingest import Article
@@ -95,7 +95,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         _remember_named(last_named, found)
         if not found and firm is None and result_agent is None:
             carried, previous = None, []
-            anchor = story_day(sentence.text, article.date, anchor)
+            anchor = story_day(sentence.text, article.date, anchor, window=lexicon_rules["story_window_days"])
             continue
         doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
                           carried_result=result_agent, anchor=anchor, headline=sentence.start < headline_end)
@@ -103,7 +103,10 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         found_actions = sentence_actions(doc)
         result_agent = doc.result_agent()
         if not any(a.cls in lexicon_rules["scope"]["classes"] for a in found_actions):
-            found_actions += scope_actions(doc, previous)
+            scoped = scope_actions(doc, previous)
+            absorbed = absorbed_hosts(previous, scoped)
+            actions = [a for a in actions if not any(a is h for h in absorbed)]
+            found_actions += scoped
         previous = found_actions
         actions += found_actions
         relations += relations_in_sentence(sentence, found, gaz)

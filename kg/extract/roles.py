@@ -30,10 +30,11 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
     if spec.get("makers_chips"):
         _makers_chips(doc, c)
     if spec.get("foreign_target"):  # after makers_chips: its chips name the maker to drop
+        _destination(doc, c)
         _drop_own_country(doc, c)
         _drop_maker_target(doc, c)
     if spec.get("agent_from_developer") and not c.roles.get("agent") and c.roles.get("object"):
-        developer = doc.gaz.developer_of(c.roles["object"][0].key)
+        developer = _sole_developer(doc)
         if developer:
             c.roles["agent"] = [pseudo_mention(developer, doc.gaz)]
             c.weak += 1
@@ -53,6 +54,15 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         return False
     return not (spec.get("firm_subject_blocks") and not c.roles.get("agent") and any(
         m.type == "Firm" and doc.cues[id(m)] == "subject" for m in c.in_clause))
+
+
+def _sole_developer(doc: SentenceDoc) -> str | None:
+    """H20 매출, 910B와 910C도 개발했다: with no firm named, the one maker of every chip the sentence
+    names is the agent; chips of two makers (엔비디아 H100을 능가하는 910D) leave it open."""
+    if any(m.type == "Firm" for m in doc.mentions):
+        return None
+    makers = {doc.gaz.developer_of(m.key) for m in doc.mentions if m.type == "Chip"}
+    return makers.pop() if len(makers) == 1 else None
 
 
 def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]], int]:
@@ -230,6 +240,33 @@ def _drop_maker_target(doc: SentenceDoc, c: Candidate) -> None:
     makers = {k for m in objects for k in doc.gaz.inverse("develops", m.key)}
     targets = c.roles.get("target", [])
     _keep_targets(c, [m for m in targets if not (m.type == "Firm" and m.key in makers)])
+
+
+def _destination(doc: SentenceDoc, c: Candidate) -> None:
+    """엔비디아에 중국 반도체 수출을 위한 라이선스를 요구: a country named bare right before the
+    trade noun (중국 수출, 중국 반도체 수출) is where the goods may not go; a firm in the dative
+    beside it is whom the measure is addressed to, not its target."""
+    found = [m for m in c.in_clause if m.type == "Country" and doc.cues[id(m)] == "bare"
+             and _before_trade_noun(doc, m, c.spec["needs_any"])]
+    if not found:
+        return
+    agents = {m.key for m in c.roles.get("agent", [])}
+    found = [m for m in found if m.key not in agents]
+    targets = [m for m in c.roles.get("target", []) if not (m.type == "Firm" and doc.cues[id(m)] == "dative")]
+    if found:
+        c.roles["target"] = list({m.key: m for m in targets + found}.values())
+
+
+def _before_trade_noun(doc: SentenceDoc, mention: Mention, nouns) -> bool:
+    """The name is followed by one of `nouns`, with at most two bare nouns or Latin words between (중국 AI 반도체
+    수출; not 중국 공장의 VEU)."""
+    following = doc.tokens[mention.last_token + 1:mention.last_token + 4]
+    for token in following:
+        if token.form in nouns:
+            return True
+        if not token.tag.startswith(tuple(doc.rules["tags"]["chip_word"])):
+            return False
+    return False
 
 
 def _drop_own_country(doc: SentenceDoc, c: Candidate) -> None:

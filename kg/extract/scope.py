@@ -39,6 +39,15 @@ def scope_actions(doc: SentenceDoc, previous: list[Action]) -> list[Action]:
             for key in items]
 
 
+def absorbed_hosts(previous: list[Action], scoped: list[Action]) -> list[Action]:
+    """The measure that named no item of its own (라이선스를 취득하라고 요구했다) when the next
+    sentence lists them: its copies say all it said, and one item each — it is not a second fact."""
+    if not scoped or not all(a.roles.get("object") for a in scoped):
+        return []
+    return [a for a in previous if a.cls == scoped[0].cls and not a.roles.get("object")
+            and all(set(v) <= set(scoped[0].roles.get(k, ())) for k, v in a.roles.items() if k != "target")]
+
+
 def _scoped_roles(doc: SentenceDoc, host: Action, role: str, key: str) -> dict[str, tuple[str, ...]]:
     """The host's roles with the listed item in `role`; a target that makes a listed chip was
     the addressee of the requirement, not its target (엔비디아에 허가를 요구 … A100이 대상), as

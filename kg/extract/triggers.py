@@ -155,7 +155,14 @@ def _descriptive(doc: SentenceDoc, spec, index: int) -> bool:
     if nxt.tag.startswith(tags["particle_prefix"]) and _verb_after(doc, index + 2).form in rules.reference_verbs:
         return True
     return nxt.tag == tags["adverbial_particle"] and nxt.form in spec.get("reference_particles", ()) \
-        and after.form not in rules["launch_verbs"] and after.tag != tags["number"]
+        and after.form not in rules["launch_verbs"] and not _begins_figure(doc, after)
+
+
+def _begins_figure(doc: SentenceDoc, token: Token) -> bool:
+    """매출에서 467억 달러: a figure right after the particle is the result the noun names; a date
+    there (수출 제한으로 3분기 …) is not."""
+    return token.tag == doc.rules["tags"]["number"] and any(
+        q.start == token.start and q.kind in ("money", "percent") for q in doc.quantities)
 
 
 def _verb_after(doc: SentenceDoc, index: int) -> Token:

@@ -212,8 +212,10 @@ def drop_family_before_model(sentence: Sentence, mentions: list[Mention]) -> lis
 
 
 def _adjacent_chips(sentence: Sentence, left: Mention, right: Mention) -> bool:
+    """Nothing but spaces, quotes and closing brackets between two chips (어센드(Ascend))910D: a
+    stray bracket after a gloss is still adjacency)."""
     return left.type == "Chip" and right.type == "Chip" and not surface(sentence, left.end, right.start).strip(
-        " " + QUOTES)
+        " " + QUOTES + ")]）")
 
 
 def _family_of(family: Mention, model: Mention) -> bool:
