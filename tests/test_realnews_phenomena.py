@@ -453,3 +453,39 @@ def test_a_family_gloss_with_a_stray_bracket_before_the_model_is_the_model():
 def test_items_included_in_a_sanctions_scope_are_controlled():
     text = "미국 정부는 지난해 엔비디아의 H800과 A800 등 저사양 칩까지 제재 대상에 포함시켰다."
     assert {o for _, _, o, _ in summary(text, "ExportControl")} == {("nvidia-h800",), ("nvidia-a800",)}
+
+
+def test_dae_jung_names_china_only_before_a_trade_word():
+    found = summary("미국 상무부는 지난해 대중 반도체 수출을 한층 더 제한했다.", "ExportControl")
+    assert [t for *_, t in found] == [("china",)]
+    assert [m.key for m in facts("대중의 관심이 커지면서 관련 기업의 주가도 올랐다.").mentions] == []
+
+
+def test_a_leader_before_the_country_and_administration_is_that_administration():
+    found = summary("도널드 트럼프 미국 행정부는 지난 14일 H20의 중국 수출을 막았다.", "ExportControl")
+    assert [a for _, a, _, _ in found] == [("trump-administration",)]
+
+
+def test_tightening_verbs_announce_a_control():
+    found = summary("미국은 올해 대중 반도체 수출을 한층 더 조였다.", "ExportControl")
+    assert [(a, t) for _, a, _, t in found] == [(("united-states",), ("china",))]
+
+
+def test_lifting_a_control_as_a_deal_s_condition_is_no_control():
+    text = "엔비디아와 AMD는 미국 정부의 수출 규제를 푸는 조건으로 중국 매출의 15%를 내기로 했다."
+    assert summary(text, "ExportControl") == []
+
+
+def test_the_product_after_a_firm_s_genitive_is_what_is_controlled():
+    text = "일본 정부는 도쿄일렉트론의 최신 DUV 노광장비의 중국 수출을 금지했다."
+    assert [o for _, _, o, _ in summary(text, "ExportControl")] == [("duv-lithography-equipment",)]
+
+
+def test_production_stopped_is_no_chip_development():
+    assert summary("TSMC는 중국 AI 기업의 칩 생산을 중단했다.", "ChipDevelopment") == []
+
+
+def test_what_a_firm_does_in_general_is_no_development_event():
+    text = "AI 칩을 설계하는 캠브리콘은 지난해 매출이 두 배로 늘었다고 밝혔다."
+    assert summary(text, "ChipDevelopment") == []
+    assert summary("알리바바는 자체 AI 칩 개발에 성공했다.", "ChipDevelopment")

@@ -211,9 +211,15 @@ def _makers_chips(doc: SentenceDoc, c: Candidate) -> None:
 
 
 def _chips_after(doc: SentenceDoc, firm: Mention, taken: set[int]) -> list[Mention]:
+    """The firm's products named after it in its clause: chips the gazetteer says it makes, or,
+    after the firm's genitive (ASML의 가장 진보된 DUV 노광장비), the first product that follows
+    with no other firm between."""
     a, b = next((a, b) for a, b in doc.clauses if a <= firm.first_token < b)
-    chips = [m for m in doc.mentions_in(a, b) if m.type == "Chip" and m.start > firm.start and id(m) not in taken
-             and id(m) not in doc.titles and doc.gaz.developer_of(m.key) == firm.key]
+    after = [m for m in doc.mentions_in(a, b) if m.start > firm.start and id(m) not in taken and id(m) not in doc.titles]
+    chips = [m for m in after if m.type == "Chip" and doc.gaz.developer_of(m.key) == firm.key]
+    if not chips and doc.cues[id(firm)] == "genitive" and after and after[0].type in ("Chip", "Equipment", "Material") \
+            and not doc.gaz.developer_of(after[0].key):
+        chips = [after[0]]
     return chips or [firm]
 
 

@@ -74,9 +74,21 @@ def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a
         return False
     if not _trigger_needs(doc, spec, index, forms) or _descriptive(doc, spec, index):
         return False
-    if _instead(doc, index):
+    if _instead(doc, index) or _describes_name(doc, spec, index):
         return False
     return not (embedded(doc, index) and doc.tokens[index].form not in spec.get("embedding_ok", ()))
+
+
+def _describes_name(doc: SentenceDoc, spec, index: int) -> bool:
+    """EUV 장비를 만드는 ASML, AI 칩을 설계하는 캠브리콘: a present-tense relative clause right
+    before a name says what the named one does in general (`describes_with` endings), not an event."""
+    endings = spec.get("describes_with")
+    ending = doc.first_ending(index)
+    if not endings or ending is None or ending.form not in endings:
+        return False
+    i = doc.tokens.index(ending)
+    return any(m.first_token in range(i + 1, i + 4) for m in doc.mentions
+               if m.type in spec["roles"]["agent"]["types"])
 
 
 def _instead(doc: SentenceDoc, index: int) -> bool:

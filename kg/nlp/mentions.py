@@ -38,6 +38,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions = _gazetteer_mentions(sentence, gaz)
     mentions += new_mentions(sentence, gaz, mentions, cue_types, (parenthesised,))
     mentions += _fuzzy_mentions(sentence, gaz, mentions)
+    mentions += _guarded_mentions(sentence, gaz, mentions)
     mentions += new_mentions(sentence, gaz, mentions, cue_types, (quoted, suffixed, chip_codes))
     mentions += titled_people(sentence, gaz, mentions)
     mentions += family_siblings(sentence, gaz, mentions)
@@ -203,6 +204,22 @@ def _fuzzy_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) ->
             key = keys.pop()
             found.append(Mention(token.start, token.end, token.form, key, gaz.entities[key].type,
                                  float(s["fuzzy"]["confidence"]), "fuzzy", i, i))
+    return found
+
+
+def _guarded_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> list[Mention]:
+    """대중 수출, 대중 반도체 규제: a word that names a country only before certain words
+    (`guarded_aliases`), found where it begins a word and one of them begins the next."""
+    found = []
+    for word, rule in settings()["guarded_aliases"].items():
+        after = "|".join(map(re.escape, rule["before"]))
+        for match in re.finditer(rf"(?<![\w]){re.escape(word)}(?=\s*(?:{after}))", sentence.text):
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            if any(m.start < end and start < m.end for m in known):
+                continue
+            first, last = token_span(sentence.tokens, start, end)
+            found.append(Mention(start, end, word, rule["entity"], gaz.entities[rule["entity"]].type,
+                                 settings().confidence("gazetteer"), "gazetteer", first, last))
     return found
 
 
