@@ -489,3 +489,19 @@ def test_what_a_firm_does_in_general_is_no_development_event():
     text = "AI 칩을 설계하는 캠브리콘은 지난해 매출이 두 배로 늘었다고 밝혔다."
     assert summary(text, "ChipDevelopment") == []
     assert summary("알리바바는 자체 AI 칩 개발에 성공했다.", "ChipDevelopment")
+
+
+def test_a_chip_subjected_to_a_control_is_its_object_not_the_chips_named_after_it():
+    text = ("엔비디아의 H100은 지난해부터 미국 정부의 수출 제한을 받고 있어 엔비디아는 성능을 낮춘 H20을 "
+            "만들어 중국에 팔아왔다.")
+    assert [o for _, _, o, _ in summary(text, "ExportControl")] == [("nvidia-h100",)]
+
+
+def test_a_firm_under_investigation_in_a_passive_clause_is_the_target():
+    found = summary("엔비디아는 중국 당국의 반독점 조사를 받고 있다.", "Investigation")
+    assert [(a, t) for _, a, _, t in found] == [(("china-government",), ("nvidia",))]
+
+
+def test_a_name_set_aside_with_instead_fills_no_role():
+    text = "바이트댄스가 엔비디아 H20 대신 화웨이의 어센드 910C를 대량 주문했다."
+    assert [o for _, _, o, _ in summary(text, "Purchase")] == [("huawei-ascend-910c",)]

@@ -72,13 +72,17 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
     weak = 0
     shared_subject = False
     used.update(id(m) for m in doc.compilers(c.spec))
+    used.update(id(m) for m in _set_aside(doc))
     if c.spec.get("speaker_outside_quote") and not doc.in_quote(trigger.start):
         used.update(id(m) for m in doc.mentions if doc.in_quote(m.start))
+    passive = _passive(doc, c)
     for role in ROLES:
         role_spec = c.spec["roles"].get(role)
         if not role_spec:
             continue
         pool = _after_own_subject(doc, c.spec, c.in_clause, trigger) if role == "agent" else c.in_clause
+        if passive is not None:
+            pool = _passive_pool(doc, c, pool, trigger, role == passive)
         pick, preferred = best_filler(doc, role_spec, pool, trigger, used)
         if pick is None and role == "agent" and pool is c.in_clause:
             pick, preferred = best_filler(doc, role_spec, doc.earlier_subjects(c.clause_no), trigger, used)
@@ -101,6 +105,33 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
         used.update(id(m) for m in group)
         roles[role] = group
     return roles, weak
+
+
+def _set_aside(doc: SentenceDoc) -> list[Mention]:
+    """엔비디아 대신 화웨이에 주문했다: a name followed by an `instead_words` word is the one not
+    chosen; it fills no role."""
+    words = doc.rules["instead_words"]
+    return [m for m in doc.mentions if m.last_token + 1 < len(doc.tokens) and doc.tokens[m.last_token + 1].form in words]
+
+
+def _passive(doc: SentenceDoc, c: Candidate) -> str | None:
+    """수출 제한을 받고 있다, 조사를 받았다: one of the class's `passive` nouns with the object
+    particle and one of its verbs; the role the clause's subject then plays."""
+    spec, tokens = c.spec.get("passive"), doc.tokens
+    i = c.index
+    if not spec or i + 2 >= len(tokens) or tokens[i].form not in spec["nouns"]:
+        return None
+    if tokens[i + 1].tag != doc.rules["tags"]["object_particle"] or tokens[i + 2].form not in spec["verbs"]:
+        return None
+    return spec["role"]
+
+
+def _passive_pool(doc: SentenceDoc, c: Candidate, pool: list[Mention], trigger: Token, undergoer: bool) -> list[Mention]:
+    """In a passive clause the undergoer is a subject or topic before the trigger; no other role
+    comes from those names, nor from names after the verb (… 받고 있어 엔비디아는 A800을 만들어)."""
+    before = [m for m in pool if m.end <= trigger.start]
+    subjects = [m for m in before if doc.cues[id(m)] in ("subject", "topic")]
+    return subjects if undergoer else [m for m in before if m not in subjects]
 
 
 def _after_own_subject(doc: SentenceDoc, spec, mentions: list[Mention], trigger: Token) -> list[Mention]:
