@@ -505,3 +505,23 @@ def test_a_firm_under_investigation_in_a_passive_clause_is_the_target():
 def test_a_name_set_aside_with_instead_fills_no_role():
     text = "바이트댄스가 엔비디아 H20 대신 화웨이의 어센드 910C를 대량 주문했다."
     assert [o for _, _, o, _ in summary(text, "Purchase")] == [("huawei-ascend-910c",)]
+
+
+def test_a_memory_generation_named_with_its_maker_is_the_maker_s_product():
+    found = facts("SK하이닉스는 3분기 HBM3E 12단 제품 공급을 크게 늘렸다.").mentions
+    assert "sk-hynix-hbm3e" in [m.key for m in found]
+    both = facts("SK하이닉스와 삼성전자는 모두 HBM3E를 만든다.").mentions
+    assert "hbm3e" in [m.key for m in both]
+
+
+def test_a_move_closes_at_the_price_after_the_intraday_swing_in_any_currency():
+    text = "SK하이닉스는 이날 장중 한때 9.2% 급락한 15만 3000원까지 밀린 뒤 낙폭을 줄여 7.40% 하락한 15만 6200원에 장을 마감했다."
+    move = facts(text).actions
+    assert [(a.values.get("percent"), a.values.get("price"), a.currency) for a in move if a.cls == "StockMove"] == [
+        (Decimal("-7.40"), Decimal("156200"), "KRW")]
+
+
+def test_result_lines_with_respectively_take_the_amounts_in_order():
+    text = "SK하이닉스의 3분기 매출과 영업이익은 각각 24조 원, 11조 3000억 원으로 집계됐다."
+    amounts = [a.values.get("amount") for a in facts(text).actions if a.cls == "Revenue"]
+    assert amounts == [Decimal("24000000000000"), Decimal("11300000000000")]

@@ -14,6 +14,7 @@ from kg.extract.doc import Candidate, SentenceDoc
 from kg.extract.triggers import follows_required, trigger_classes
 from kg.extract.values import amount_values, is_conversion
 from kg.nlp.mentions import Mention
+from kg.nlp.numbers import Quantity
 
 
 def make_actions(doc: SentenceDoc) -> SentenceDoc:
@@ -70,6 +71,9 @@ def _metrics(doc: SentenceDoc, c: Candidate) -> list[tuple[dict[str, Decimal], s
     (a trigger of the class) with the amount and change that follow it, up to the next line."""
     starts = [t.start for i, t in enumerate(doc.tokens[c.a:c.b], c.a)
               if c.cls in trigger_classes(doc, i) and follows_required(doc, c.spec, i)]
+    respectively = _respectively(doc, c, starts)
+    if respectively:
+        return respectively
     bounds = list(zip(starts, starts[1:] + [doc.tokens[c.b - 1].end]))
     metrics = []
     for low, high in bounds:
@@ -83,6 +87,20 @@ def _metrics(doc: SentenceDoc, c: Candidate) -> list[tuple[dict[str, Decimal], s
             priced = money is not None and ("amount" in values or "minAmount" in values)
             metrics.append((values, money.currency if priced else None))
     return metrics
+
+
+def _respectively(doc: SentenceDoc, c: Candidate, starts: list[int]) -> list[tuple[dict[str, Decimal], str | None]]:
+    """매출과 영업이익은 각각 74조 원, 4조6000억 원: with a `respectively` word after the lines,
+    the amounts after it go to the lines in order (only when there are as many of each)."""
+    words = c.spec.get("respectively", ())
+    after = [t.end for t in doc.tokens[c.a:c.b] if t.form in words and starts and t.start > starts[-1]]
+    if len(starts) < 2 or not after:
+        return []
+    amounts = [q for q in doc.quantities if q.start >= after[0] and q.kind == "money" and q.currency
+               and doc.in_clause(q.start, c.a, c.b) and not is_conversion(doc, q)]
+    if len(amounts) != len(starts):
+        return []
+    return [(amount_values(q), q.currency) for q in amounts]
 
 
 def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
@@ -100,20 +118,35 @@ def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
     actions = []
     for i, firm in enumerate(firms):
         limit = firms[i + 1].start if i + 1 < len(firms) else doc.sentence.end
-        numbers = [q for q in doc.quantities if firm.end <= q.start < limit]
+        numbers = _closing(doc, c, [q for q in doc.quantities if firm.end <= q.start < limit])
         values: dict[str, Decimal] = {}
         percent = next((q for q in numbers if q.kind == "percent" and q.value is not None), None)
         if percent is not None:
             values["percent"] = percent.value * (percent.direction or sign)
-        prices = [q for q in numbers if q.kind == "money" and q.value is not None]
+        prices = [q for q in numbers if q.kind == "money" and q.value is not None and q.currency]
         price = next((q for q in prices if q.direction), prices[0] if prices else None)  # 112달러에서 105달러까지
-        if price is not None and price.currency == "USD":
+        if price is not None:
             values["price"] = price.value
         if not values and not _about_shares(doc, firm, limit):
             continue
         actions.append(Action(roles={"object": (firm.key,)}, values=values,
-                              **dict(base, currency="USD" if "price" in values else None)))
+                              **dict(base, currency=price.currency if "price" in values else None)))
     return actions
+
+
+def _closing(doc: SentenceDoc, c: Candidate, numbers: list[Quantity]) -> list[Quantity]:
+    """장중 한때 11.81% 급락한 7만200원까지 주저앉은 뒤 낙폭을 줄여 10.30% 하락한 7만1400원에
+    마감: after the last of the class's `intraday_words`, the numbers up to the next connective
+    ending are the intraday swing, the later ones the day's move (the swing only when no other)."""
+    words = c.spec.get("intraday_words", ())
+    text, base = doc.sentence.text, doc.sentence.start
+    marks = [base + i for w in words for i in range(len(text)) if text.startswith(w, i)]
+    if not marks:
+        return numbers
+    connective = doc.rules["tags"]["connective"]
+    end = next((t.end for t in doc.tokens if t.start > max(marks) and t.tag == connective), None)
+    later = [q for q in numbers if end is not None and q.start >= end]
+    return later or numbers
 
 
 def _about_shares(doc: SentenceDoc, firm: Mention, limit: int) -> bool:

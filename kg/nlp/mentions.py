@@ -18,8 +18,8 @@ from kg.nlp.cues import with_cue
 from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
-from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings, merge_glosses,
-                          new_mentions, parenthesised, quoted, sentence_cue_types, suffixed)
+from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings,
+                          makers_variants, merge_glosses, new_mentions, parenthesised, quoted, sentence_cue_types, suffixed)
 from kg.nlp.number_grammar import grammar
 from kg.text import fold_char, normalize_name
 
@@ -45,6 +45,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions.sort(key=lambda m: m.start)
     mentions = merge_glosses(sentence, mentions)
     mentions = drop_family_before_model(sentence, drop_currency_countries(sentence, mentions))
+    mentions = makers_variants(gaz, mentions)
     return drop_class_after_model(sentence, [with_cue(m, tokens, mentions) for m in mentions])
 
 

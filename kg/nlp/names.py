@@ -211,6 +211,21 @@ def drop_family_before_model(sentence: Sentence, mentions: list[Mention]) -> lis
     return kept
 
 
+def makers_variants(gaz: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """삼성전자는 … HBM3E 12단 제품: a generic chip class (no maker in the gazetteer) in a sentence
+    that names one firm with its own variant of that class (samsung-hbm3e for hbm3e, by the
+    gazetteer's key convention) is that variant."""
+    firms = {m.key for m in mentions if m.type == "Firm"}
+    result = []
+    for mention in mentions:
+        if mention.type == "Chip" and gaz.developer_of(mention.key) is None:
+            variants = {(f, k) for f in firms for k in gaz.related("develops", f) if k.endswith("-" + mention.key)}
+            if len({f for f, _ in variants}) == 1 and len(variants) == 1:
+                mention = replace(mention, key=variants.pop()[1])
+        result.append(mention)
+    return result
+
+
 def _adjacent_chips(sentence: Sentence, left: Mention, right: Mention) -> bool:
     """Nothing but spaces, quotes and closing brackets between two chips (어센드(Ascend))910D: a
     stray bracket after a gloss is still adjacency)."""

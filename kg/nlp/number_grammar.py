@@ -93,7 +93,8 @@ def grammar() -> Grammar:
     unit_seq = rf"(?:[{small_chars}]?[{big_chars}]|[{small_chars}])"
     scale = rf"(?i:{_alt(raw['scale_words'])})(?![A-Za-z])"
     amount = (rf"(?:{_NUM}{_SPQ}{scale}"
-              rf"|{_NUM}(?:{_SPQ}{unit_seq})?(?:{_SPQ}{_NUM}{_SPQ}{unit_seq})*(?:(?<![0-9]){_NUM})?)")
+              rf"|{_NUM}(?:{_SPQ}{unit_seq})?(?:{_SPQ}{_NUM}{_SPQ}{unit_seq})*"
+              rf"(?:(?<![0-9]){_NUM}|(?<=[{big_chars}]){_SPQ}[0-9]{{1,4}}(?![0-9.,]))?)")  # 7만 1400원
     stems = _alt(falling + rising)
     cont = rf"(?:(?![가-힣A-Za-z])|(?={_alt(continuations + list(after) + falling + rising)}))"
     korean_tails = [w for w in raw["currency_words"] + counters if not re.search(r"[A-Za-z]$", w)]
