@@ -107,6 +107,7 @@ class CG(DefinedNamespace):
     date: URIRef
     dateText: URIRef
     datePeriod: URIRef
+    effectiveFrom: URIRef
     percent: URIRef
     price: URIRef
     currency: URIRef

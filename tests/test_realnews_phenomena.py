@@ -525,3 +525,29 @@ def test_result_lines_with_respectively_take_the_amounts_in_order():
     text = "SK하이닉스의 3분기 매출과 영업이익은 각각 24조 원, 11조 3000억 원으로 집계됐다."
     amounts = [a.values.get("amount") for a in facts(text).actions if a.cls == "Revenue"]
     assert amounts == [Decimal("24000000000000"), Decimal("11300000000000")]
+
+
+def test_words_listed_before_a_shared_head_are_names_of_their_own():
+    found = summary("미국 상무부는 식각·열처리·계측장비 등 반도체 장비 20여 종을 수출 통제 대상에 추가했다.", "ExportControl")
+    assert {o for _, _, o, _ in found} == {("etching-equipment",), ("heat-treatment-equipment",),
+                                            ("metrology-equipment",)}
+
+
+def test_a_measure_taking_effect_later_is_dated_by_its_announcement():
+    control = [a for a in facts("중국 상무부는 다음 달 15일부터 텅스텐 수출을 통제한다고 밝혔다.", "2025-02-04").actions
+               if a.cls == "ExportControl"]
+    assert [(a.date.value, a.effective.value) for a in control] == [("2025-02-04", "2025-03-15")]
+
+
+def test_a_loosening_refused_is_a_control():
+    found = summary("중국 상무부는 갈륨 관련 품목의 미국 수출은 원칙적으로 허용되지 않는다고 밝혔다.")
+    assert [(c, o) for c, _, o, _ in found] == [("ExportControl", ("gallium",))]
+
+
+def test_the_effective_day_reaches_the_graph_as_cg_effective_from():
+    from kg.rdf.triples import article_ntriples
+
+    extraction = facts("중국 상무부는 다음 달 15일부터 텅스텐 수출을 통제한다고 밝혔다.", "2025-02-04")
+    text = article_ntriples(extraction, pipeline_version="test")
+    line = next(line for line in text if "#effectiveFrom>" in line)
+    assert '"2025-03-15"^^<http://www.w3.org/2001/XMLSchema#date>' in line

@@ -22,6 +22,7 @@ class Action:
     sentence_start: int
     trigger: str
     date: DateMention | None = None
+    effective: DateMention | None = None
     values: dict[str, Decimal] = field(default_factory=dict)
     currency: str | None = None
     period: str | None = None

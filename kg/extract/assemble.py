@@ -48,7 +48,7 @@ def _confidence(doc: SentenceDoc, c: Candidate) -> float:
 
 def _base(doc: SentenceDoc, c: Candidate) -> dict:
     return dict(cls=c.cls, modality=c.modality, evidence=doc.sentence.text, sentence_start=doc.sentence.start,
-                trigger=doc.tokens[c.index].form, date=c.date, period=c.period, reported_by=c.reporters,
+                trigger=doc.tokens[c.index].form, date=c.date, effective=c.effective, period=c.period, reported_by=c.reporters,
                 confidence=_confidence(doc, c), currency=c.currency)
 
 

@@ -43,6 +43,7 @@ class Candidate:
     modality: str = "Asserted"
     reporters: tuple[str, ...] = ()
     date: DateMention | None = None
+    effective: DateMention | None = None  # the day a measure takes effect (다음 달 1일부터)
     period: str | None = None
     values: dict[str, Decimal] = field(default_factory=dict)
     currency: str | None = None     # ISO 4217 code of the amount among `values`

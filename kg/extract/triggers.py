@@ -31,8 +31,16 @@ def find_triggers(doc: SentenceDoc) -> SentenceDoc:
             for cls in trigger_classes(doc, index):
                 spec = rules.spec(cls)
                 if _announces(doc, spec, index, forms, in_clause, a, b):
-                    doc.candidates.append(Candidate(cls, spec, index, clause_no, a, b, in_clause))
+                    cls = rules["negated_classes"].get(cls, cls) if negated(doc, index) else cls
+                    doc.candidates.append(Candidate(cls, rules.spec(cls), index, clause_no, a, b, in_clause))
     return doc
+
+
+def negated(doc: SentenceDoc, index: int) -> bool:
+    """허용되지 않는다, 허가하지 않았다: the trigger's own predicate is negated."""
+    ending = doc.first_ending(index)
+    stop = doc.tokens.index(ending) if ending is not None else len(doc.tokens)
+    return any(t.form in doc.rules["negations"] for t in doc.tokens[index + 1:stop])
 
 
 def reversed_class(doc: SentenceDoc, index: int, a: int) -> str | None:

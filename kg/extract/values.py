@@ -15,6 +15,8 @@ from kg.nlp.numbers import Quantity
 def attach_values(doc: SentenceDoc) -> SentenceDoc:
     for c in doc.candidates:
         c.date = _date(doc, c) or _carried(doc, c) or _result_date(doc, c) or _inherited(doc, c)
+        if _takes_effect(doc, c):
+            c.effective, c.date = c.date, _story_day(doc)
         c.period = doc.periods[0][2] if "period" in c.spec.get("values", ()) and doc.periods else None
         c.values, c.currency = _numbers(doc, c)
     return doc
@@ -92,6 +94,18 @@ def _result_date(doc: SentenceDoc, c: Candidate) -> DateMention | None:
     return doc.carried_result.date if c.carried and doc.carried_result is not None else None
 
 
+def _takes_effect(doc: SentenceDoc, c: Candidate) -> bool:
+    """중국이 다음 달 15일부터 안티몬 수출을 통제한다: a day with a `from` bound after the story's
+    day is when the measure takes effect; the measure itself is the story's (its announcement)."""
+    date, day = c.date, doc.anchor or doc.article_date
+    return bool(c.spec.get("inherit_date") and date is not None and date.bound == "from" and date.value
+                and len(date.value) == 10 and day and len(day) == 10 and date.value > day)
+
+
+def _story_day(doc: SentenceDoc) -> DateMention:
+    return DateMention(doc.sentence.start, doc.sentence.start, "", doc.anchor or doc.article_date, True, anchored=True)
+
+
 def _inherited(doc: SentenceDoc, c: Candidate) -> DateMention | None:
     """The story's day (or the article date) for a past report whose sentence names no date:
     news tells the day once, in the dateline or lede. Not for plans and forecasts, not where
@@ -101,5 +115,4 @@ def _inherited(doc: SentenceDoc, c: Candidate) -> DateMention | None:
         return None
     if any(t.form in doc.rules.earlier_words for t in doc.tokens):
         return None
-    day = doc.anchor or doc.article_date
-    return DateMention(doc.sentence.start, doc.sentence.start, "", day, True, anchored=True) if day else None
+    return _story_day(doc) if doc.anchor or doc.article_date else None

@@ -19,7 +19,8 @@ from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
 from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings,
-                          makers_variants, merge_glosses, new_mentions, parenthesised, quoted, sentence_cue_types, suffixed)
+                          makers_variants, merge_glosses, new_mentions, parenthesised, quoted, sentence_cue_types,
+                          shared_heads, suffixed)
 from kg.nlp.number_grammar import grammar
 from kg.text import fold_char, normalize_name
 
@@ -42,6 +43,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions += new_mentions(sentence, gaz, mentions, cue_types, (quoted, suffixed, chip_codes))
     mentions += titled_people(sentence, gaz, mentions)
     mentions += family_siblings(sentence, gaz, mentions)
+    mentions += shared_heads(sentence, gaz, mentions)
     mentions.sort(key=lambda m: m.start)
     mentions = merge_glosses(sentence, mentions)
     mentions = drop_family_before_model(sentence, drop_currency_countries(sentence, mentions))

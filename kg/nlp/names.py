@@ -211,6 +211,28 @@ def drop_family_before_model(sentence: Sentence, mentions: list[Mention]) -> lis
     return kept
 
 
+def shared_heads(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> list[Mention]:
+    """식각·열처리·계측장비: words listed before a name with a shared head (`shared_heads` in
+    mentions.yaml) are names too when the word with that head is in the gazetteer (열처리장비)."""
+    found = []
+    base = sentence.start
+    for mention in known:
+        head = next((h for h in settings()["shared_heads"] if mention.surface.endswith(h)
+                     and len(mention.surface) > len(h)), None)
+        end = mention.start
+        while head is not None:
+            match = re.search(r"([가-힣A-Za-z0-9]+)\s*[·ㆍ/]\s*$", sentence.text[:end - base])
+            entity = gaz.lookup(match.group(1) + head) if match else None
+            if entity is None or entity.type != mention.type:
+                break
+            start, end = base + match.start(1), base + match.end(1)
+            first, last = token_span(sentence.tokens, start, end)
+            found.append(Mention(start, end, match.group(1), entity.key, entity.type, mention.confidence,
+                                 "gazetteer", first, last))
+            end = start
+    return found
+
+
 def makers_variants(gaz: Gazetteer, mentions: list[Mention]) -> list[Mention]:
     """삼성전자는 … HBM3E 12단 제품: a generic chip class (no maker in the gazetteer) in a sentence
     that names one firm with its own variant of that class (samsung-hbm3e for hbm3e, by the

@@ -161,6 +161,8 @@ def _action_triples(action: Action, graph: NamedNode) -> list[tuple]:
             triples.append((node, _node(CG.datePeriod), Literal(action.date.value)))
         if action.date.surface:
             triples.append((node, _node(CG.dateText), _text(action.date.surface)))
+    if action.effective is not None and action.effective.value:
+        triples.append((node, _node(CG.effectiveFrom), date_literal(action.effective.value)))
     for name, value in sorted(action.values.items()):
         triples.append((node, _node(CG[name]), _decimal(value)))
     if action.currency:
