@@ -551,3 +551,18 @@ def test_the_effective_day_reaches_the_graph_as_cg_effective_from():
     text = article_ntriples(extraction, pipeline_version="test")
     line = next(line for line in text if "#effectiveFrom>" in line)
     assert '"2025-03-15"^^<http://www.w3.org/2001/XMLSchema#date>' in line
+
+
+def test_a_headline_s_rounded_figure_restates_the_body_s_exact_one():
+    text = ("AMD 시간외 거래서 4% 급락\n"
+            "5일(현지시간) AMD는 시간외 거래에서 4.38% 하락한 152.3달러를 기록했다.")
+    moves = [a for a in facts(text, "2025-11-06").actions if a.cls == "StockMove"]
+    assert [a.values["percent"] for a in moves] == [Decimal("-4.38")]
+    apart = facts("AMD 주가 5% 급락\n5일(현지시간) AMD는 4.38% 하락했다.", "2025-11-06").actions
+    assert len([a for a in apart if a.cls == "StockMove"]) == 2
+
+
+def test_a_short_code_before_a_model_word_is_a_new_ai_model():
+    found = facts("문샷AI는 자체 칩으로 K3 모델 학습을 마쳤다고 밝혔다.").mentions
+    assert [(m.surface, m.type) for m in found if m.is_new] == [("K3", "AIModel")]
+    assert not [m for m in facts("G7 모델 국가들이 수출 통제에 합의했다.").mentions if m.is_new]

@@ -54,6 +54,7 @@ class Settings:
     def __init__(self, data: Any) -> None:
         self.data = data
         self.chip_code = re.compile(data["chip_code"])
+        self.model_code = re.compile(data["model_code"])
         self.not_codes = frozenset(c.upper() for c in data.get("not_chip_codes", []))
         transparent = frozenset(data.get("transparent_nouns", []))
         cue_words: dict[str, str] = {}

@@ -177,6 +177,19 @@ def chip_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[
     return found
 
 
+def model_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
+    """R2 모델, V4 모델: a short code right before a word for an AI model (`model_code` in
+    mentions.yaml, its `head` group) names a new model."""
+    found = []
+    for m in settings().model_code.finditer(sentence.text):
+        code = m.group("code")
+        if code.upper() in settings().not_codes or gaz.lookup(code):
+            continue
+        start = sentence.start + m.start("code")
+        found.append(_make_new(sentence, start, start + len(code), "AIModel", "chip_code", None, code))
+    return found
+
+
 def merge_glosses(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
     """캠브리콘 테크놀로지스(Cambricon Technologies Corp.): one name with its gloss."""
     merged: list[Mention] = []
