@@ -566,3 +566,10 @@ def test_a_short_code_before_a_model_word_is_a_new_ai_model():
     found = facts("문샷AI는 자체 칩으로 K3 모델 학습을 마쳤다고 밝혔다.").mentions
     assert [(m.surface, m.type) for m in found if m.is_new] == [("K3", "AIModel")]
     assert not [m for m in facts("G7 모델 국가들이 수출 통제에 합의했다.").mentions if m.is_new]
+
+
+def test_a_speaker_who_goes_on_without_being_named_again_is_the_same_speaker():
+    text = ("러트닉 장관은 이날 “수출 허가는 엄격히 심사할 것”이라고 말했다. "
+            "이어 “중국 기업도 예외는 아니다”라고 덧붙였다. 업계는 수요가 늘 것으로 전망했다.")
+    said = [a.roles.get("agent") for a in facts(text).actions if a.cls == "Statement"]
+    assert said == [("howard-lutnick",), ("howard-lutnick",)]

@@ -64,7 +64,7 @@ class SentenceDoc:
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
                  gaz: Gazetteer, rules: Rules, *, carried_date: DateMention | None = None,
                  carried_firm: Mention | None = None, carried_result: CarriedResult | None = None,
-                 anchor: str | None = None, headline: bool = False) -> None:
+                 carried_speaker: Mention | None = None, anchor: str | None = None, headline: bool = False) -> None:
         self.sentence = sentence
         self.tokens: tuple[Token, ...] = sentence.tokens
         self.mentions = mentions
@@ -74,6 +74,7 @@ class SentenceDoc:
         self.carried_date = carried_date
         self.carried_firm = carried_firm
         self.carried_result = carried_result
+        self.carried_speaker = carried_speaker
         self.anchor = anchor
         self.headline = headline
         self.candidates: list[Candidate] = []
@@ -228,6 +229,12 @@ class SentenceDoc:
             return None
         resolved = [d for d in self.dates if d.value and not self.in_quote(d.start)]
         return resolved[-1] if resolved else (None if self.dates else self.carried_date)
+
+    def speaker(self) -> Mention | None:
+        """Who the sentence's last statement is by: a next sentence that goes on speaking
+        without naming anyone (…라고 덧붙였다) is theirs."""
+        said = [c for c in self.candidates if c.cls == "Statement" and c.roles.get("agent")]
+        return said[-1].roles["agent"][0] if said else None
 
     def share_firm(self) -> Mention | None:
         """A firm whose shares the sentence talks about (엔비디아의 주가가 …): the next sentence

@@ -82,7 +82,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     mentions: list[Mention] = []
     actions: list[Action] = []
     relations: list[Relation] = []
-    carried, firm, result_agent, anchor = None, None, None, None
+    carried, firm, result_agent, speaker, anchor = None, None, None, None, None
     headline_end = len(article.title or "")  # text_of puts the headline first
     previous: list[Action] = []
     people: dict[str, Mention] = {}
@@ -93,15 +93,16 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         mentions += found
         _remember_people(people, found)
         _remember_named(last_named, found)
-        if not found and firm is None and result_agent is None:
+        if not found and firm is None and result_agent is None and speaker is None:
             carried, previous = None, []
             anchor = story_day(sentence.text, article.date, anchor, window=lexicon_rules["story_window_days"])
             continue
         doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
-                          carried_result=result_agent, anchor=anchor, headline=sentence.start < headline_end)
+                          carried_result=result_agent, carried_speaker=speaker, anchor=anchor,
+                          headline=sentence.start < headline_end)
         carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)
-        result_agent = doc.result_agent()
+        result_agent, speaker = doc.result_agent(), doc.speaker()
         if not any(a.cls in lexicon_rules["scope"]["classes"] for a in found_actions):
             scoped = scope_actions(doc, previous)
             absorbed = absorbed_hosts(previous, scoped)

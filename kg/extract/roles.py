@@ -43,6 +43,9 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         c.roles["agent"] = [doc.carried_result.agent]
         c.carried = True
         c.weak += 1
+    if _goes_on_speaking(doc, c):
+        c.roles["agent"] = [doc.carried_speaker]
+        c.weak += 1
     if spec.get("carry_object") and not c.roles.get("object") and doc.carried_firm is not None:
         c.roles["object"] = [doc.carried_firm]
         c.weak += 1
@@ -54,6 +57,14 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         return False
     return not (spec.get("firm_subject_blocks") and not c.roles.get("agent") and any(
         m.type == "Firm" and doc.cues[id(m)] == "subject" for m in c.in_clause))
+
+
+def _goes_on_speaking(doc: SentenceDoc, c: Candidate) -> bool:
+    """“…”이라고 덧붙였다 with no one named as its subject: the speaker of the sentence before goes
+    on (`carry_speaker` verbs of the class)."""
+    if c.roles.get("agent") or doc.carried_speaker is None or doc.tokens[c.index].form not in c.spec.get("carry_speaker", ()):
+        return False
+    return not any(doc.cues[id(m)] in ("subject", "topic") and not doc.in_quote(m.start) for m in doc.mentions)
 
 
 def _sole_developer(doc: SentenceDoc) -> str | None:
