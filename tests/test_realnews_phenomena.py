@@ -573,3 +573,14 @@ def test_a_speaker_who_goes_on_without_being_named_again_is_the_same_speaker():
             "이어 “중국 기업도 예외는 아니다”라고 덧붙였다. 업계는 수요가 늘 것으로 전망했다.")
     said = [a.roles.get("agent") for a in facts(text).actions if a.cls == "Statement"]
     assert said == [("howard-lutnick",), ("howard-lutnick",)]
+
+
+def test_a_name_after_a_time_clause_belongs_to_the_next_predicate():
+    text = "딥시크는 지난 1월 R1 모델을 출시한 뒤 화웨이의 어센드 칩을 사용해 새 모델 학습에 나섰다."
+    assert summary(text, "ChipDevelopment") == []
+    assert [o for _, _, o, _ in summary(text, "ModelTraining")] == [("huawei-ascend",)]
+
+
+def test_a_code_the_gazetteer_knows_under_the_firm_named_is_that_entity():
+    found = facts("딥시크는 지난 1월 R1 모델을 공개했다.").mentions
+    assert [m.key for m in found if m.type == "AIModel"] == ["deepseek-r1"]

@@ -133,11 +133,18 @@ class SentenceDoc:
             comma_next = i + 1 < len(tokens) and tokens[i + 1].form == ","
             idiom = i > 0 and tokens[i - 1].form in rules["idiom_conditionals"]
             if token.tag == connective and not idiom and (
-                    token.form in rules.breaks or comma_next and token.form in rules.comma_breaks):
+                    token.form in rules.breaks or comma_next and token.form in rules.comma_breaks) \
+                    or self._time_clause_end(i):
                 cuts.append((start, i + 1))
                 start = i + 1
         cuts.append((start, len(tokens)))
         return [c for c in cuts if c[0] < c[1]]
+
+    def _time_clause_end(self, i: int) -> bool:
+        """출시한 뒤, 발표한 이후: a temporal noun after an adnominal ending closes a time clause."""
+        tags = self.rules["tags"]
+        return i > 0 and self.tokens[i].form in self.rules["temporal_heads"] \
+            and self.tokens[i - 1].tag == tags["modifier_ending"]
 
     @functools.cached_property
     def chip_proxies(self) -> set[int]:

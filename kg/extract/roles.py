@@ -178,6 +178,8 @@ def best_filler(doc: SentenceDoc, role_spec, candidates, trigger: Token, used,
     for mention in candidates:
         if id(mention) in used or not fits(doc, mention, role_spec["types"]) or _is_modifier(doc, mention):
             continue
+        if _beyond_predicate(doc, trigger, mention):
+            continue
         cue = doc.cues[id(mention)]
         if cue not in cues and not any_cue:
             continue
@@ -190,6 +192,23 @@ def best_filler(doc: SentenceDoc, role_spec, candidates, trigger: Token, used,
         if score > best_score:
             best, best_score, best_pref = mention, score, preferred
     return best, best_pref
+
+
+def _beyond_predicate(doc: SentenceDoc, trigger: Token, mention: Mention) -> bool:
+    """R1 모델을 출시한 뒤 … 화웨이의 어센드 칩을 사용해: a name after the trigger's own predicate
+    has closed, with another verb between, belongs to that verb (not after an adnominal trigger,
+    개발한 H20, whose head follows it, unless that head is a `temporal_heads` word: 출시한 뒤)."""
+    if mention.start < trigger.start:
+        return False
+    index = doc.tokens.index(trigger)
+    ending = doc.first_ending(index)
+    if ending is None or ending.start > mention.start:
+        return False
+    after = doc.tokens.index(ending) + 1
+    if ending.tag == doc.rules["tags"]["modifier_ending"] and not (
+            after < len(doc.tokens) and doc.tokens[after].form in doc.rules["temporal_heads"]):
+        return False
+    return any(t.tag in doc.rules.verbs for t in doc.tokens if ending.end <= t.start < mention.start)
 
 
 def _is_modifier(doc: SentenceDoc, mention: Mention) -> bool:

@@ -249,14 +249,20 @@ def shared_heads(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> li
 def makers_variants(gaz: Gazetteer, mentions: list[Mention]) -> list[Mention]:
     """삼성전자는 … HBM3E 12단 제품: a generic chip class (no maker in the gazetteer) in a sentence
     that names one firm with its own variant of that class (samsung-hbm3e for hbm3e, by the
-    gazetteer's key convention) is that variant."""
+    gazetteer's key convention) is that variant; a new code that the gazetteer knows under a
+    firm's name the sentence gives (딥시크 … R1 → 딥시크-R1) is that entity."""
     firms = {m.key for m in mentions if m.type == "Firm"}
+    surfaces = [m.surface for m in mentions if m.type == "Firm"]
     result = []
     for mention in mentions:
-        if mention.type == "Chip" and gaz.developer_of(mention.key) is None:
+        if mention.type == "Chip" and not mention.is_new and gaz.developer_of(mention.key) is None:
             variants = {(f, k) for f in firms for k in gaz.related("develops", f) if k.endswith("-" + mention.key)}
             if len({f for f, _ in variants}) == 1 and len(variants) == 1:
                 mention = replace(mention, key=variants.pop()[1])
+        elif mention.is_new and mention.type in ("Chip", "AIModel"):
+            known = {e.key: e for e in (gaz.lookup(f + mention.surface) for f in surfaces) if e and e.type == mention.type}
+            if len(known) == 1:  # 딥시크는 … R1 모델을: the gazetteer's 딥시크-R1
+                mention = replace(mention, key=next(iter(known)), method="gazetteer", label_ko=None, label_en=None)
         result.append(mention)
     return result
 
