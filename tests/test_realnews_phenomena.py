@@ -584,3 +584,12 @@ def test_a_name_after_a_time_clause_belongs_to_the_next_predicate():
 def test_a_code_the_gazetteer_knows_under_the_firm_named_is_that_entity():
     found = facts("딥시크는 지난 1월 R1 모델을 공개했다.").mentions
     assert [m.key for m in found if m.type == "AIModel"] == ["deepseek-r1"]
+
+
+def test_the_line_of_an_estimate_is_no_result():
+    text = "시장 전망치인 매출 95억 달러, 주당순이익 2.1달러를 웃도는 수준이다."
+    assert summary(text, "Revenue") == []
+
+
+def test_a_control_named_as_what_a_remark_is_about_is_no_new_control():
+    assert summary("도쿄일렉트론은 이번 수출 제한과 관련해 실적 영향은 크지 않다고 설명했다.", "ExportControl") == []

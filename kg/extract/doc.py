@@ -98,6 +98,10 @@ class SentenceDoc:
         text = self.sentence.text
         return [shift(q, self.sentence.start) for q in find_quantities(text) if not self._estimate(text[:q.start])]
 
+    def estimated(self, offset: int) -> bool:
+        """The words just before `offset` name an estimate (전망치인 매출 …, 시장 예상치 …)."""
+        return self._estimate(self.sentence.text[:offset - self.sentence.start])
+
     def _estimate(self, before: str) -> bool:
         words = re.sub(r"[(（]", " ", before).split()[-2:]
         return any(re.sub(r"(?:인|였던|이던|은|는|의)$", "", w).endswith(tuple(self.rules["estimate_words"]))

@@ -82,6 +82,8 @@ def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a
         return False
     if not _trigger_needs(doc, spec, index, forms) or _descriptive(doc, spec, index):
         return False
+    if spec.get("values") and doc.estimated(doc.tokens[index].start):
+        return False  # 월가 전망치인 매출 76억달러: the line of an estimate, not a result
     if _instead(doc, index) or _describes_name(doc, spec, index):
         return False
     return not (embedded(doc, index) and doc.tokens[index].form not in spec.get("embedding_ok", ()))
