@@ -593,3 +593,12 @@ def test_the_line_of_an_estimate_is_no_result():
 
 def test_a_control_named_as_what_a_remark_is_about_is_no_new_control():
     assert summary("도쿄일렉트론은 이번 수출 제한과 관련해 실적 영향은 크지 않다고 설명했다.", "ExportControl") == []
+
+
+def test_an_older_measure_named_again_takes_the_agent_told_with_its_date():
+    text = ("미국 상무부는 지난해 10월 7일 첨단 AI 칩의 중국 수출을 제한했다. "
+            "바이든 행정부는 17일 추가 조치를 발표하며 중국 수출 통제를 강화했다. "
+            "엔비디아는 지난해 10월 수출 통제로 H100의 중국 수출이 막혔다.")
+    found = [a for a in facts(text, "2023-10-18").actions
+             if a.cls == "ExportControl" and a.roles.get("object") == ("nvidia-h100",)]
+    assert [a.roles.get("agent") for a in found] == [("us-department-of-commerce",)]

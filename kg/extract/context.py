@@ -3,8 +3,9 @@
 Wire copy names who acts once and then writes in the passive (A100과 H100의 중국 수출이
 금지됐다) or about the measure itself (이번 조치는 …). For the classes with `agent_from_context`
 in actions.yaml, an action with no agent takes the agent of the latest earlier action of its
-class in the article that has one (else of the first later one), at a lower confidence, unless
-that agent's country is the action's target (a control is never aimed at its own country).
+class in the article that has one (else of the first later one) — of one told with an agreeing
+date if there is one — at a lower confidence, unless that agent's country is the action's target
+(a control is never aimed at its own country).
 """
 
 from __future__ import annotations
@@ -25,19 +26,30 @@ def borrow_agents(actions: list[Action], rules: Rules, gaz: Gazetteer) -> list[A
 
 
 def _borrow(actions: list[Action], rules: Rules, gaz: Gazetteer) -> list[Action]:
-    latest: dict[str, tuple[str, ...]] = {}
+    donors: dict[str, list[Action]] = {}
     factor = rules["scoring"]["context_agent"]
     result = []
     for action in actions:
         spec = rules.spec(action.cls)
-        agent = action.roles.get("agent")
-        if agent:
-            latest[action.cls] = agent
-        elif spec.get("agent_from_context") and action.cls in latest:
-            borrowed = latest[action.cls]
+        if action.roles.get("agent"):
+            donors.setdefault(action.cls, []).append(action)
+        elif spec.get("agent_from_context") and donors.get(action.cls):
+            borrowed = _donor(action, donors[action.cls]).roles["agent"]
             countries = {gaz.country_of(k) for k in borrowed}
             if not countries & set(action.roles.get("target", ())):
                 action = replace(action, roles=dict(action.roles, agent=borrowed),
                                  confidence=round(action.confidence * factor, 3))
         result.append(action)
     return result
+
+
+def _donor(action: Action, donors: list[Action]) -> Action:
+    """The latest donor told with a date that agrees with the action's own (엔비디아는 지난해 10월
+    수출 통제 조치로 … : the agent of the October measure, not of this year's), else the latest."""
+    if action.date is not None and action.date.surface and action.date.value:
+        day = action.date.value
+        dated = [d for d in donors if d.date is not None and d.date.surface and d.date.value
+                 and d.date.value[:min(len(day), len(d.date.value))] == day[:min(len(day), len(d.date.value))]]
+        if dated:
+            return dated[-1]
+    return donors[-1]
