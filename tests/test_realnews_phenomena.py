@@ -602,3 +602,11 @@ def test_an_older_measure_named_again_takes_the_agent_told_with_its_date():
     found = [a for a in facts(text, "2023-10-18").actions
              if a.cls == "ExportControl" and a.roles.get("object") == ("nvidia-h100",)]
     assert [a.roles.get("agent") for a in found] == [("us-department-of-commerce",)]
+
+
+def test_chips_left_out_of_a_loosening_told_two_sentences_before_stay_controlled():
+    text = ("트럼프 대통령은 8일 엔비디아 H200의 중국 수출을 허용할 것이라고 밝혔다. "
+            "그러면서 “AMD에도 같은 방식이 적용될 것”이라고 말했다. "
+            "다만 최신 칩인 ‘블랙웰’과 ‘루빈’은 이번 합의에 포함되지 않는다고 덧붙였다.")
+    kept = [(a.roles.get("object"), a.modality) for a in facts(text, "2025-12-09").actions if a.cls == "ExportControl"]
+    assert kept == [(("nvidia-blackwell",), "Asserted"), (("nvidia-rubin",), "Asserted")]

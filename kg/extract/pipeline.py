@@ -84,7 +84,7 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
     relations: list[Relation] = []
     carried, firm, result_agent, speaker, anchor = None, None, None, None, None
     headline_end = len(article.title or "")  # text_of puts the headline first
-    previous: list[Action] = []
+    previous: list[list[Action]] = []  # the actions of the last few sentences, for scope sentences
     people: dict[str, Mention] = {}
     last_named: dict[str, list[Mention]] = {}
     for sentence in unique_sentences(sentences):
@@ -104,11 +104,11 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         found_actions = sentence_actions(doc)
         result_agent, speaker = doc.result_agent(), doc.speaker()
         if not any(a.cls in lexicon_rules["scope"]["classes"] for a in found_actions):
-            scoped = scope_actions(doc, previous)
-            absorbed = absorbed_hosts(previous, scoped)
+            scoped = scope_actions(doc, [a for told in previous for a in told])
+            absorbed = absorbed_hosts(previous[-1] if previous else [], scoped)
             actions = [a for a in actions if not any(a is h for h in absorbed)]
             found_actions += scoped
-        previous = found_actions
+        previous = (previous + [found_actions])[-lexicon_rules["scope"]["window"]:]
         actions += found_actions
         relations += relations_in_sentence(sentence, found, gaz)
         relations += relations_from_actions(found_actions, {m.key: m.type for m in found}, gaz)

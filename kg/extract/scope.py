@@ -17,9 +17,10 @@ from kg.extract.doc import SentenceDoc
 
 
 def scope_actions(doc: SentenceDoc, previous: list[Action]) -> list[Action]:
-    """Copies of the last action of a scoped class, one per item the scope sentence lists; for an
-    exclusion (블랙웰과 루빈은 이번 합의에 포함되지 않는다, … 는 제외됐다) of a loosening, the
-    items stay under control: copies of the opposite class."""
+    """Copies of the last action of a scoped class told in the last few sentences (`window`), one
+    per item the scope sentence lists; for an exclusion (블랙웰과 루빈은 이번 합의에 포함되지
+    않는다, … 는 제외됐다) of a loosening, the items stay under control: asserted copies of the
+    opposite class."""
     spec = doc.rules["scope"]
     forms = [t.form for t in doc.tokens]
     excluded = _excludes(forms, spec)
@@ -34,7 +35,8 @@ def scope_actions(doc: SentenceDoc, previous: list[Action]) -> list[Action]:
     if not items:
         items, role = _items(doc, spec["targets"], host), "target"
     cls = classes[host.cls] if excluded else host.cls
-    return [replace(host, cls=cls, roles=_scoped_roles(doc, host, role, key), evidence=doc.sentence.text,
+    modality = "Asserted" if excluded else host.modality  # left out of a coming loosening: controlled now
+    return [replace(host, cls=cls, modality=modality, roles=_scoped_roles(doc, host, role, key), evidence=doc.sentence.text,
                     sentence_start=doc.sentence.start, confidence=round(host.confidence * spec["confidence"], 3))
             for key in items]
 
