@@ -610,3 +610,14 @@ def test_chips_left_out_of_a_loosening_told_two_sentences_before_stay_controlled
             "다만 최신 칩인 ‘블랙웰’과 ‘루빈’은 이번 합의에 포함되지 않는다고 덧붙였다.")
     kept = [(a.roles.get("object"), a.modality) for a in facts(text, "2025-12-09").actions if a.cls == "ExportControl"]
     assert kept == [(("nvidia-blackwell",), "Asserted"), (("nvidia-rubin",), "Asserted")]
+
+
+def test_an_actor_announcing_their_own_coming_act_plans_it_others_expect_it():
+    own = facts("러트닉 장관은 10일 H20의 중국 수출을 허용할 것이라고 밝혔다.").actions
+    assert [a.modality for a in own if a.cls == "ExportPermission"] == ["Planned"]
+    others = facts("업계는 미국이 H20 수출을 허용할 것으로 내다봤다.").actions
+    assert [a.modality for a in others if a.cls == "ExportPermission"] == ["Expected"]
+
+
+def test_applying_for_a_licence_is_no_permission():
+    assert summary("램리서치는 중국 수출 허가를 신청했다고 밝혔다.", "ExportPermission") == []

@@ -36,8 +36,10 @@ def modality_of(doc: SentenceDoc, c: Candidate) -> tuple[str, tuple[str, ...]]:
     near = in_clause_after[:rules["modality_window"]]
     if any(t.form in words["Planned"] for t in near):
         found.add("Planned")
-    if any(t.form in words["Expected"] for t in near) or _future(doc, near):
+    if any(t.form in words["Expected"] for t in near):
         found.add("Expected")
+    elif _future(doc, near):  # 허용할 것이라고 밝혔다: an actor's own coming act is a plan
+        found.add("Planned" if _own_words(doc, c) and not inside else "Expected")
     reporters = _reporters(doc)
     quoted_other = inside and not _own_words(doc, c)
     if reporters or quoted_other or any(t.form in words["Reported"] for t in after) or _according_to(doc) \
