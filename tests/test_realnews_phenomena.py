@@ -621,3 +621,8 @@ def test_an_actor_announcing_their_own_coming_act_plans_it_others_expect_it():
 
 def test_applying_for_a_licence_is_no_permission():
     assert summary("램리서치는 중국 수출 허가를 신청했다고 밝혔다.", "ExportPermission") == []
+
+
+def test_the_chip_a_naming_phrase_goes_on_to_name_is_the_named_one():
+    text = "엔비디아는 'B30A'로 명명된 중국 판매용 블랙웰 칩의 출시를 준비하고 있다."
+    assert [o for _, _, o, _ in summary(text, "ChipDevelopment")] == [("nvidia-b30a",)]

@@ -19,7 +19,7 @@ from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
 from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings,
-                          makers_variants, merge_glosses, model_codes, new_mentions, parenthesised, quoted, sentence_cue_types,
+                          makers_variants, merge_glosses, model_codes, named_as, new_mentions, parenthesised, quoted, sentence_cue_types,
                           shared_heads, suffixed)
 from kg.nlp.number_grammar import grammar
 from kg.text import fold_char, normalize_name
@@ -47,7 +47,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions.sort(key=lambda m: m.start)
     mentions = merge_glosses(sentence, mentions)
     mentions = drop_family_before_model(sentence, drop_currency_countries(sentence, mentions))
-    mentions = makers_variants(gaz, mentions)
+    mentions = makers_variants(gaz, named_as(sentence, mentions))
     return drop_class_after_model(sentence, [with_cue(m, tokens, mentions) for m in mentions])
 
 

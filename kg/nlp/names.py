@@ -246,6 +246,24 @@ def shared_heads(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> li
     return found
 
 
+def named_as(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
+    """'B20'으로 명명된 중국 판매용 블랙웰 칩: the chip the phrase goes on to name is the named one
+    (`naming_phrases` in mentions.yaml); it keeps its place and particle, and takes the name's key."""
+    phrases = tuple(settings()["naming_phrases"])
+    base = sentence.start
+    result = list(mentions)
+    for i, name in enumerate(mentions):
+        after = sentence.text[name.end - base:].lstrip(QUOTES + " ")
+        if name.type != "Chip" or not after.startswith(phrases):
+            continue
+        limit = name.end + len(sentence.text[name.end - base:]) - len(after) + 30
+        named = next((m for m in mentions[i + 1:] if m.type == "Chip" and m.start < limit), None)
+        if named is not None:
+            result[result.index(named)] = replace(named, key=name.key, method=name.method,
+                                                  label_ko=name.label_ko, label_en=name.label_en)
+    return result
+
+
 def makers_variants(gaz: Gazetteer, mentions: list[Mention]) -> list[Mention]:
     """삼성전자는 … HBM3E 12단 제품: a generic chip class (no maker in the gazetteer) in a sentence
     that names one firm with its own variant of that class (samsung-hbm3e for hbm3e, by the
