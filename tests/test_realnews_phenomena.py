@@ -626,3 +626,8 @@ def test_applying_for_a_licence_is_no_permission():
 def test_the_chip_a_naming_phrase_goes_on_to_name_is_the_named_one():
     text = "엔비디아는 'B30A'로 명명된 중국 판매용 블랙웰 칩의 출시를 준비하고 있다."
     assert [o for _, _, o, _ in summary(text, "ChipDevelopment")] == [("nvidia-b30a",)]
+
+
+def test_a_country_right_before_a_firm_describes_it_and_is_no_target():
+    found = summary("미국이 수출통제 대상으로 지정한 중국 화웨이 같은 기업이 자회사를 세웠다.", "ExportControl")
+    assert [t for *_, t in found] == [()]

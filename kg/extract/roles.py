@@ -212,16 +212,17 @@ def _beyond_predicate(doc: SentenceDoc, trigger: Token, mention: Mention) -> boo
 
 
 def _is_modifier(doc: SentenceDoc, mention: Mention) -> bool:
-    """엔비디아의 H20, 중국의 화웨이: a genitive name right before a name it can qualify
-    (its product, person or organisation) modifies it; H20의 중국 수출 does not."""
-    if doc.cues[id(mention)] != "genitive":
+    """엔비디아의 H20, 중국의 화웨이, 중국 화웨이: a genitive (or bare, right before) name before a
+    name it can qualify (its product, person or organisation) modifies it; H20의 중국 수출 does not."""
+    cue = doc.cues[id(mention)]
+    if cue not in ("genitive", "bare"):
         return False
     following = [m for m in doc.mentions if m.start >= mention.end]
     if not following or following[0].type not in doc.rules["modifies"].get(mention.type, ()):
         return False
     base = doc.sentence.start
     gap = doc.sentence.text[mention.end - base:following[0].start - base]
-    return len(gap.strip()) <= 4
+    return len(gap.strip()) <= 4 if cue == "genitive" else not gap.strip() and len(gap) <= 1
 
 
 def _group(doc: SentenceDoc, mention: Mention) -> list[Mention]:
