@@ -631,3 +631,14 @@ def test_the_chip_a_naming_phrase_goes_on_to_name_is_the_named_one():
 def test_a_country_right_before_a_firm_describes_it_and_is_no_target():
     found = summary("미국이 수출통제 대상으로 지정한 중국 화웨이 같은 기업이 자회사를 세웠다.", "ExportControl")
     assert [t for *_, t in found] == [()]
+
+
+def test_firms_listed_as_examples_of_a_country_s_firms_with_a_qualifier_between():
+    relations = facts("바이두, 텐센트, 알리바바 등 중국 IT 기업들은 엔비디아 칩 주문을 늘렸다.").relations
+    assert {(r.subject, r.object) for r in relations if r.predicate == "headquarteredIn"} == {
+        ("baidu", "china"), ("tencent", "china"), ("alibaba-group", "china")}
+
+
+def test_a_country_s_genitive_right_before_a_firm_says_where_it_is_based():
+    relations = facts("미국 정부는 일본의 도쿄일렉트론에도 같은 조치를 요구했다.").relations
+    assert ("tokyo-electron", "headquarteredIn", "japan") in {(r.subject, r.predicate, r.object) for r in relations}

@@ -74,10 +74,11 @@ def _listed_examples(sentence: Sentence, mentions: list[Mention], gaz: Gazetteer
     for i, country in enumerate(mentions):
         if country.type != "Country" or i == 0:
             continue
-        after = normalize_name(sentence.text[country.end - base:country.end - base + 8])
+        words = [normalize_name(w) for w in sentence.text[country.end - base:].split()[:2]]
         gap = normalize_name(sentence.text[mentions[i - 1].end - base:country.start - base])
-        if not after.startswith(tuple(normalize_name(w) for w in spec["firm_words"])) or gap not in spec["markers"]:
-            continue
+        firm_words = tuple(normalize_name(w) for w in spec["firm_words"])
+        if not any(w.startswith(firm_words) for w in words) or gap not in spec["markers"]:
+            continue  # 등 중국 기업, 등 중국 IT 기업들: a firm word within the next two words
         j = i - 1
         while j >= 0 and mentions[j].type == "Firm":
             if _plausible("headquarteredIn", mentions[j].key, country.key, gaz):
