@@ -642,3 +642,8 @@ def test_firms_listed_as_examples_of_a_country_s_firms_with_a_qualifier_between(
 def test_a_country_s_genitive_right_before_a_firm_says_where_it_is_based():
     relations = facts("미국 정부는 일본의 도쿄일렉트론에도 같은 조치를 요구했다.").relations
     assert ("tokyo-electron", "headquarteredIn", "japan") in {(r.subject, r.predicate, r.object) for r in relations}
+
+
+def test_banks_and_brokers_named_with_their_suffix_are_firms():
+    found = facts("키움증권 연구원은 하나은행 집계를 인용해 원화 약세가 이어질 것이라고 말했다.").mentions
+    assert {(m.surface, m.type) for m in found if m.is_new} == {("키움증권", "Firm"), ("하나은행", "Firm")}
