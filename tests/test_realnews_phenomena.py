@@ -647,3 +647,8 @@ def test_a_country_s_genitive_right_before_a_firm_says_where_it_is_based():
 def test_banks_and_brokers_named_with_their_suffix_are_firms():
     found = facts("키움증권 연구원은 하나은행 집계를 인용해 원화 약세가 이어질 것이라고 말했다.").mentions
     assert {(m.surface, m.type) for m in found if m.is_new} == {("키움증권", "Firm"), ("하나은행", "Firm")}
+
+
+def test_a_when_clause_is_the_condition_of_the_measure_not_a_time_clause():
+    text = "미국 상무부는 엔비디아의 H20 칩을 중국에 수출할 때 허가를 받도록 했다."
+    assert [o for _, _, o, _ in summary(text, "ExportControl")] == [("nvidia-h20",)]
