@@ -209,10 +209,9 @@ def stored(folder: Path) -> dict[str, tuple[str, str]]:
 
 
 def write(folder: Path, saved: SavedQuery, revision: str, variables: tuple[str, ...], fixed: Mapping[str, str | None],
-          rows: Iterable[tuple[Any, ...]]) -> int:
-    """Replace the kept answer of `saved` by `rows` (in page order, read lazily: computing them is
-    timed too), in one transaction; the number of rows."""
-    started = time.perf_counter()
+          rows: Iterable[tuple[Any, ...]], started: float) -> int:
+    """Replace the kept answer of `saved` by `rows` (in page order, read lazily), in one
+    transaction; the number of rows. `started`: `time.perf_counter()` when computing them began."""
     missing = [name for name in saved.materialise or () if name not in variables]
     if missing:
         from kg.errors import DataFileError

@@ -104,12 +104,12 @@ def keep_answers(store: KnowledgeStore, queries: Mapping[str, SavedQuery] | None
     for name, saved in marked.items():
         if have.get(name) == (answers.digest(saved), revision):
             continue
+        started = time.perf_counter()
         unselected = replace(saved, parameters=tuple(p for p in saved.parameters if p.name not in saved.materialise))
         bindings = {v.value: t for v, t in _mapped(saved, lambda: bind_parameters(store, unselected, {})).items()}
         variables, rows = _mapped(saved, lambda: _answer_rows(store, saved, bindings))
         fixed = {p.name: answers.term_text(bindings.get(p.name)) for p in unselected.parameters}
-        started = time.perf_counter()
-        count = answers.write(store.path, saved, revision, variables, fixed, rows)
+        count = answers.write(store.path, saved, revision, variables, fixed, rows, started)
         done.append((name, count, time.perf_counter() - started))
     answers.checkpoint(store.path)
     return done
