@@ -114,6 +114,17 @@ def test_any_write_to_the_store_makes_its_kept_answers_stale(seed_store_path, tm
     assert all("StockMove" != row[0].value for row in run_query(store, "actions-by-class").rows)
 
 
+def test_a_broken_file_of_kept_answers_is_passed_over_and_the_next_build_replaces_it(seed_store_path, tmp_path):
+    shutil.copytree(seed_store_path, tmp_path / "store")
+    (tmp_path / "store" / answers.FILE_NAME).write_bytes(b"not a database, cut short" * 100)
+    store = KnowledgeStore(tmp_path / "store")
+    result = run_query(store, "stock-moves", limit=5)
+    assert not result.kept
+    assert result.rows == run_query(store, replace(load_saved_queries()["stock-moves"], materialise=None), limit=5).rows
+    assert [name for name, _, _ in keep_answers(store)] == list(kept_queries())
+    assert run_query(store, "stock-moves", limit=5).kept
+
+
 def test_a_changed_query_text_is_not_answered_from_the_old_rows(seed_store, tmp_path):
     path = tmp_path / "revenue-figures.rq"
     text = (ROOT / "queries" / "revenue-figures.rq").read_text(encoding="utf-8")

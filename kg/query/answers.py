@@ -128,26 +128,36 @@ class Kept:
         else:
             sql += " LIMIT ? OFFSET ?"
             args += [limit + 1, offset]
-        db = _connect(self.path)
+        try:
+            db = _connect(self.path)
+        except sqlite3.Error:
+            return None
         try:
             db.execute("BEGIN")
             if not self._still(db):
                 return None
             rows = [decode_row(text) for (text,) in db.execute(sql, args)]
             db.execute("COMMIT")
+        except sqlite3.Error:  # the file went or broke under us: the query runs instead
+            return None
         finally:
             db.close()
         return rows[:limit], len(rows) > limit
 
     def rows(self) -> Iterator[tuple[Any, ...]] | None:
         """Every row, lazily, in one read transaction (None as for `page`)."""
-        db = _connect(self.path)
-        db.execute("BEGIN")
-        if not self._still(db):
-            db.close()
-            return None
         sql, args = self._select()
-        cursor = db.execute(sql, args)
+        db = None
+        try:
+            db = _connect(self.path)
+            db.execute("BEGIN")
+            cursor = db.execute(sql, args) if self._still(db) else None
+        except sqlite3.Error:
+            cursor = None
+        if cursor is None:
+            if db is not None:
+                db.close()
+            return None
 
         def read() -> Iterator[tuple[Any, ...]]:
             try:
@@ -178,14 +188,15 @@ def find(folder: Path | None, saved: SavedQuery, revision: str | None,
     path = folder / FILE_NAME
     if not path.exists():
         return None
-    db = _connect(path)
     try:
-        found = db.execute("SELECT digest, revision, variables, fixed FROM saved WHERE name = ?",
-                           (saved.name,)).fetchone()
-    except sqlite3.Error:
+        db = _connect(path)
+        try:
+            found = db.execute("SELECT digest, revision, variables, fixed FROM saved WHERE name = ?",
+                               (saved.name,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:  # not (yet) a file of kept answers: nothing is current
         return None
-    finally:
-        db.close()
     if found is None or found[0] != digest(saved) or found[1] != revision:
         return None
     fixed = json.loads(found[3])
@@ -197,15 +208,24 @@ def find(folder: Path | None, saved: SavedQuery, revision: str | None,
 
 
 def stored(folder: Path) -> dict[str, tuple[str, str]]:
-    """Query name → (digest, revision) of every kept answer (to tell which are current)."""
+    """Query name → (digest, revision) of every kept answer (to tell which are current). A file
+    that is not one SQLite can read (cut short, overwritten) is removed: the caller keeps every
+    answer anew, as readers, which ignore such a file, ran the queries meanwhile."""
     path = folder / FILE_NAME
     if not path.exists():
         return {}
-    db = _connect(path)
     try:
-        return {name: (d, r) for name, d, r in db.execute("SELECT name, digest, revision FROM saved")}
-    finally:
-        db.close()
+        db = _connect(path)
+        try:
+            return {name: (d, r) for name, d, r in db.execute("SELECT name, digest, revision FROM saved")}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and "no such table" not in str(exc):
+            raise  # busy, read-only folder …: not the file's fault
+        for leftover in (path, path.with_name(FILE_NAME + "-wal"), path.with_name(FILE_NAME + "-shm")):
+            leftover.unlink(missing_ok=True)
+        return {}
 
 
 def write(folder: Path, saved: SavedQuery, revision: str, variables: tuple[str, ...], fixed: Mapping[str, str | None],
