@@ -159,3 +159,14 @@ def test_an_ask_answer_or_one_with_an_unknown_parameter_is_not_kept(tmp_path):
                     "SELECT ?x WHERE { ?x ?p ?o }\n", encoding="utf-8")
     with pytest.raises(DataFileError, match="materialise: by: \\[x\\]"):
         parse_saved_query(path)
+
+
+def test_a_by_parameter_the_query_does_not_select_is_refused_when_keeping(seed_store_path, tmp_path):
+    shutil.copytree(seed_store_path, tmp_path / "store")
+    path = tmp_path / "chips.rq"
+    path.write_text("#+ title: T\n#+ params:\n#+   - name: x\n#+     type: iri\n#+ materialise: {by: [x]}\n"
+                    "SELECT ?chip WHERE { ?chip a cg:Chip OPTIONAL { ?chip cg:developedBy ?x } } ORDER BY ?chip\n",
+                    encoding="utf-8")
+    with pytest.raises(DataFileError, match="does not select") as caught:
+        keep_answers(KnowledgeStore(tmp_path / "store"), {"chips": parse_saved_query(path)})
+    assert "select ?x" in caught.value.hint

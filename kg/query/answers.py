@@ -34,6 +34,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.errors import DataFileError
 from kg.query.saved import SavedQuery
 
 FILE_NAME = "saved-answers.sqlite"
@@ -120,14 +121,12 @@ class Kept:
     def page(self, limit: int, offset: int) -> tuple[list[tuple[Any, ...]], bool] | None:
         """`limit` rows from `offset` in page order and whether more follow; None if the answer
         was replaced since it was found (the caller runs the query instead)."""
-        sql, args = self._select()
-        if not self.where:  # seq is dense: the offset is a seek, not a walk
-            sql, args = sql.replace("WHERE 1", "WHERE seq >= ?"), [offset]
-            sql += " LIMIT ?"
-            args.append(limit + 1)
-        else:
-            sql += " LIMIT ? OFFSET ?"
-            args += [limit + 1, offset]
+        if not self.where:  # seq is dense from 0: the offset is a seek, not a walk
+            sql, args = self._select(start=offset)
+            sql, args = sql + " LIMIT ?", [*args, limit + 1]
+        else:  # a walk along the by_ column's index, as long as the offset
+            sql, args = self._select()
+            sql, args = sql + " LIMIT ? OFFSET ?", [*args, limit + 1, offset]
         try:
             db = _connect(self.path)
         except sqlite3.Error:
@@ -169,9 +168,14 @@ class Kept:
 
         return read()
 
-    def _select(self) -> tuple[str, list[Any]]:
-        conditions = "".join(f" AND {column} = ?" for column, _ in self.where)
-        return f"SELECT row FROM {_table(self.name)} WHERE 1{conditions} ORDER BY seq", [v for _, v in self.where]
+    def _select(self, start: int | None = None) -> tuple[str, list[Any]]:
+        """The rows' SELECT in page order (from row `start`) and its arguments."""
+        conditions, args = [f"{column} = ?" for column, _ in self.where], [value for _, value in self.where]
+        if start is not None:
+            conditions.append("seq >= ?")
+            args.append(start)
+        where = " AND ".join(conditions) or "1"
+        return f"SELECT row FROM {_table(self.name)} WHERE {where} ORDER BY seq", args
 
     def _still(self, db: sqlite3.Connection) -> bool:
         found = db.execute("SELECT digest, revision FROM saved WHERE name = ?", (self.name,)).fetchone()
@@ -234,8 +238,6 @@ def write(folder: Path, saved: SavedQuery, revision: str, variables: tuple[str, 
     transaction; the number of rows. `started`: `time.perf_counter()` when computing them began."""
     missing = [name for name in saved.materialise or () if name not in variables]
     if missing:
-        from kg.errors import DataFileError
-
         raise DataFileError(f"materialise: by names ?{missing[0]}, which the query does not select", path=saved.path,
                             hint=f"select ?{missing[0]} so that its rows can be chosen by it")
     by = saved.materialise or ()
