@@ -63,6 +63,7 @@ class BuildReport:
     seconds: float = 0.0
     executor: str = "serial"
     shards: list[Path] = field(default_factory=list)
+    answers: list[tuple[str, int, float]] = field(default_factory=list)  # saved answers kept anew
 
     @property
     def exit_code(self) -> int:
@@ -99,7 +100,8 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
           prune: bool = False, force: bool = False, progress: Progress | None = None,
           jobs: int = 1, executor: str | None = None, scheduler: str | None = None,
           client: Any = None, output_shards: Path | str | None = None, load: bool = True,
-          partition: int = 64, min_parallel: int = 48, calibrated: bool = True) -> BuildReport:
+          partition: int = 64, min_parallel: int = 48, calibrated: bool = True,
+          keep_answers: bool = True) -> BuildReport:
     """Build (or update) the store from the given files and folders.
 
     `jobs`: worker processes for extraction (1: in this process). `executor`: `serial`,
@@ -111,6 +113,9 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
     alone (the shards are for another triple store). `calibrated=False` keeps raw scores as
     confidences (what `bench/calibrate.py` fits the calibration on). `progress` is told how
     each stage moves on (`kg.build.progress.BuildEvent`: reading, extracting, writing).
+    `keep_answers`: afterwards, compute the answers of the saved queries marked `materialise:`
+    that the store's new content made stale (`kg.query.run.keep_answers`; a build that changed
+    nothing recomputes nothing).
     """
     started = time.perf_counter()
     executor = executor or ("processes" if jobs > 1 else "serial")
@@ -167,6 +172,10 @@ def build(paths: Sequence[Path | str], store: KnowledgeStore, *, min_confidence:
                 store.remove_graph(iri)
                 report.removed += 1
         store.flush()
+        if keep_answers and load:
+            from kg.query.run import keep_answers as keep  # kg.query reads stores; imported when needed
+
+            report.answers = keep(store)
     except KeyboardInterrupt:
         raise BuildInterrupted(report, starts_over=bulk or interrupted) from None
     report.seconds = time.perf_counter() - started

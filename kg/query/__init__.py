@@ -7,8 +7,10 @@ One module a job, imports running down this list:
 - `entities`: the entity a name, alias, misspelling or IRI means;
 - `params`: parameter values as typed RDF terms (never pasted into the query text);
 - `results`: `QueryResult` and its renderings (text, SPARQL results, RDF);
+- `answers`: the answers of queries marked `materialise:`, kept by the build beside the store;
 - `run`: `run_query` on a `KnowledgeStore` (the whole answer or one page of it, with an optional
-  timeout) and `iter_rows` (every row, lazily, for streaming).
+  timeout), `iter_rows` (every row, lazily, for streaming), both reading a kept answer while it
+  is current, and `keep_answers` (what the build calls to keep them).
 
 Example::
 

@@ -30,6 +30,7 @@ class QueryResult:
     triples: list[ox.Triple] = field(default_factory=list)
     query: SavedQuery | None = None
     more: bool = False  # a page (`run_query(limit=…)`): more rows follow it
+    kept: bool = False  # read from the answer the build kept (`kg.query.answers`), not computed now
 
     def sliced(self, offset: int, limit: int) -> QueryResult:
         """The page of `limit` rows (or triples) from `offset`, knowing whether more follow."""

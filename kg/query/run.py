@@ -14,6 +14,11 @@ row, and `LIMIT`/`OFFSET` are left to the engine (a query without ORDER BY stops
 order). Other forms, and a query with a LIMIT of its own, are paged after running it whole. `iter_rows` gives
 the whole answer, in the same order, one row at a time (for streaming it).
 
+A saved query marked `materialise:` has its whole answer, in that same order, kept by the build
+(`keep_answers`, stored by `kg.query.answers`); while it is current (same store revision, same
+query text, parameters it was kept for) pages and streams read it instead of running the query,
+so they answer exactly what the query would. `QueryResult.kept` says which way an answer came.
+
 `timeout` runs the query in a daemon worker thread; pyoxigraph cannot cancel a running query, so
 after a timeout the thread finishes in the background and its result is dropped.
 """
@@ -22,15 +27,18 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
+from kg.query import answers
 from kg.query.params import bind_parameters
 from kg.query.results import QueryResult
-from kg.query.saved import SavedQuery, resolve_query
+from kg.query.saved import SavedQuery, load_saved_queries, resolve_query
 from kg.rdf.store import KnowledgeStore, Term
 
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.IGNORECASE)
@@ -40,13 +48,26 @@ _LIMIT = re.compile(r"\b(LIMIT|OFFSET)\b", re.IGNORECASE)
 def run_query(store: KnowledgeStore, query: SavedQuery | str, params: Mapping[str, Any] | None = None, *,
               limit: int | None = None, offset: int = 0, timeout: float | None = None) -> QueryResult:
     """Run a saved query (or name, path, SPARQL text) with typed parameters over the union graph;
-    with `limit`, only that page of the answer (`QueryResult.more` says whether rows follow)."""
+    with `limit`, only that page of the answer (`QueryResult.more` says whether rows follow).
+    A query whose answer the build kept (`kg.query.answers`) is read from there while current."""
     saved, bindings = _prepare(store, query, params)
 
     def execute() -> QueryResult:
-        if limit is None:
-            return _materialise(saved, store.query(saved.sparql, bindings=bindings))
-        return _page(store, saved, bindings, limit, offset)
+        kept = _kept(store, saved, bindings)
+        if kept is not None:
+            found = kept.page(max(0, int(limit)), max(0, int(offset))) if limit is not None else kept.rows()
+            if found is not None:
+                rows, more = found if limit is not None else (list(found), False)
+                if saved.kind == "SELECT":
+                    return QueryResult(kind="SELECT", variables=kept.variables, rows=rows, query=saved, more=more,
+                                       kept=True)
+                return QueryResult(kind=saved.kind, triples=[ox.Triple(*row) for row in rows], query=saved,
+                                   more=more, kept=True)
+        if limit is not None:
+            return _page(store, saved, bindings, limit, offset)
+        if saved.kind == "SELECT":  # in page order, as a kept answer is
+            return _materialise(saved, _solutions(store, saved, bindings, ""))
+        return _materialise(saved, store.query(saved.sparql, bindings=bindings))
 
     if timeout is None:
         return _mapped(saved, execute)
@@ -55,16 +76,67 @@ def run_query(store: KnowledgeStore, query: SavedQuery | str, params: Mapping[st
 
 def iter_rows(store: KnowledgeStore, query: SavedQuery | str,
               params: Mapping[str, Any] | None = None) -> tuple[tuple[str, ...], Iterator[tuple[Term | None, ...]]]:
-    """The variables and, lazily, every row of a SELECT answer in the order its pages have."""
+    """The variables and, lazily, every row of a SELECT answer in the order its pages have (from
+    the build's kept answer while it is current)."""
     saved, bindings = _prepare(store, query, params)
     if saved.kind != "SELECT":
         raise QueryError(f"only SELECT answers come row by row; {saved.name} is a {saved.kind} query")
+    kept = _kept(store, saved, bindings)
+    rows = kept.rows() if kept is not None else None  # a SELECT query's kept answer
+    if rows is not None:
+        return kept.variables, rows
+    return _mapped(saved, lambda: _ordered_rows(store, saved, bindings))
 
-    def start() -> tuple[tuple[str, ...], Iterator[tuple[Term | None, ...]]]:
-        solutions = _solutions(store, saved, bindings, "")
-        return tuple(v.value for v in solutions.variables), _rows(saved, solutions)
 
-    return _mapped(saved, start)
+def keep_answers(store: KnowledgeStore, queries: Mapping[str, SavedQuery] | None = None) -> list[tuple[str, int, float]]:
+    """Compute and keep (`kg.query.answers`) the answer of every query marked `materialise:`
+    (default: the shipped saved queries) whose kept answer is not current: the store changed
+    since (its revision), or the query did. The build calls it after loading the store, so a
+    build that changed nothing costs a look at the file. (name, rows, seconds) of each one kept."""
+    if store.path is None:
+        return []
+    queries = load_saved_queries() if queries is None else queries
+    marked = {name: saved for name, saved in queries.items() if saved.materialise is not None}
+    revision = store.revision()
+    have = answers.stored(store.path)
+    answers.forget(store.path, [name for name in have if name not in marked])
+    done = []
+    for name, saved in marked.items():
+        if have.get(name) == (answers.digest(saved), revision):
+            continue
+        started = time.perf_counter()
+        unselected = replace(saved, parameters=tuple(p for p in saved.parameters if p.name not in saved.materialise))
+        bindings = {v.value: t for v, t in _mapped(saved, lambda: bind_parameters(store, unselected, {})).items()}
+        variables, rows = _mapped(saved, lambda: _answer_rows(store, saved, bindings))
+        fixed = {p.name: answers.term_text(bindings.get(p.name)) for p in unselected.parameters}
+        count = answers.write(store.path, saved, revision, variables, fixed, rows, started)
+        done.append((name, count, time.perf_counter() - started))
+    answers.checkpoint(store.path)
+    return done
+
+
+def _kept(store: KnowledgeStore, saved: SavedQuery, bindings: dict[str, Term]) -> answers.Kept | None:
+    """The current kept answer for these bindings, if the build kept one (see `kg.query.answers`)."""
+    if saved.materialise is None:
+        return None
+    return answers.find(store.path, saved, store.memo("revision", store.revision), bindings)
+
+
+def _answer_rows(store: KnowledgeStore, saved: SavedQuery,
+                 bindings: dict[str, Term]) -> tuple[tuple[str, ...], Iterator[tuple[Term | None, ...]]]:
+    """The whole answer as rows to keep: a SELECT's in page order, a graph's triples (each once,
+    in the order `run_query` gives them) as rows of subject, predicate and object."""
+    if saved.kind == "SELECT":
+        return _ordered_rows(store, saved, bindings)
+    triples = _materialise(saved, store.query(saved.sparql, bindings=bindings)).triples
+    return ("subject", "predicate", "object"), ((t.subject, t.predicate, t.object) for t in triples)
+
+
+def _ordered_rows(store: KnowledgeStore, saved: SavedQuery,
+                  bindings: dict[str, Term]) -> tuple[tuple[str, ...], Iterator[tuple[Term | None, ...]]]:
+    """The variables and, lazily, the rows of the whole answer in page order (`_solutions`)."""
+    solutions = _solutions(store, saved, bindings, "")
+    return tuple(v.value for v in solutions.variables), _rows(saved, solutions)
 
 
 def _rows(saved: SavedQuery, solutions: ox.QuerySolutions) -> Iterator[tuple[Term | None, ...]]:

@@ -10,6 +10,16 @@ queries")::
     #+     default: H20
     #+     required: false       # optional; a required parameter without default must be given
     #+     description: chip name (Korean or English) or IRI
+    #+ materialise:                # optional: the answer is kept at build time (kg.query.answers)
+    #+   by: [chip]                # the parameters that select rows of the kept answer
+
+`materialise: true` (or a mapping with `by:`) marks a query (SELECT, CONSTRUCT, DESCRIBE) whose answer is whole-corpus
+(ORDER BY, GROUP BY, DISTINCT over every article), so that even its first page costs seconds
+on a large store: the build keeps the whole answer, in page order, beside the store, and a page
+is then an indexed read. The answer kept is the one with the parameters at their defaults,
+except those under `by:`, which are left unbound (the query's answer for "all") and select rows
+by the column of the same name: the author claims that binding such a parameter keeps exactly
+the rows whose column holds its value (tests/test_saved_answers.py checks it on every query).
 
 A header is checked when the file is read, so a malformed one is a `DataFileError` with file and
 line. One Oxigraph rule is checked here too: `BOUND(?param)` is folded to *false* at parse time
@@ -65,6 +75,7 @@ class SavedQuery:
     parameters: tuple[Parameter, ...]
     sparql: str  # full text, header comments included (they are SPARQL comments)
     path: Path | None  # None for ad-hoc query text
+    materialise: tuple[str, ...] | None = None  # kept at build time, rows selected by these parameters
 
     @functools.cached_property
     def _body(self) -> str:
@@ -161,8 +172,45 @@ def parse_query_text(text: str, *, name: str, path: Path | None) -> SavedQuery:
         node = item_nodes[index] if index < len(item_nodes) else params_node
         parameters.append(_parse_parameter(raw, node, body, where=where, line_of=line_of,
                                            taken={p.name for p in parameters}))
+    materialise = _parse_materialise(header.get("materialise"), _mapping_value(root, "materialise"), parameters,
+                                     body, where=where, line_of=line_of)
     return SavedQuery(name=name, title=title.strip(), description=description.strip(),
-                      parameters=tuple(parameters), sparql=text, path=path)
+                      parameters=tuple(parameters), sparql=text, path=path, materialise=materialise)
+
+
+def _parse_materialise(raw: Any, node: yaml.Node | None, parameters: list[Parameter], body: str, *,
+                       where: Path | str, line_of: Callable[[yaml.Node | None], int]) -> tuple[str, ...] | None:
+    """The `materialise:` entry: None (not kept), or the names of the parameters that select rows."""
+    line = line_of(node)
+    if raw is None or raw is False:
+        return None
+    if raw is True:
+        by: Any = []
+    elif isinstance(raw, dict) and set(raw) <= {"by"}:
+        by = raw.get("by") or []
+    else:
+        raise DataFileError("materialise must be true, false or a mapping with by: [parameter, …]", path=where, line=line)
+    if isinstance(by, str):
+        by = [by]
+    if not isinstance(by, list) or not all(isinstance(name, str) for name in by):
+        raise DataFileError("materialise: by must be a list of parameter names", path=where, line=line)
+    match = _FORM.search(body)
+    form = match.group(1).upper() if match else "SELECT"
+    if form == "ASK":
+        raise DataFileError("an ASK query's answer is one boolean: there is nothing to keep", path=where, line=line,
+                            hint="materialise SELECT, CONSTRUCT or DESCRIBE queries")
+    if by and form != "SELECT":
+        raise DataFileError(f"by: selects rows by a column, and a {form} answer has none", path=where, line=line)
+    declared = {p.name: p for p in parameters}
+    for name in by:
+        if name not in declared:
+            raise DataFileError(f"materialise: by names {name!r}, which is not a parameter of the query", path=where,
+                                line=line, hint="declare it under params:, or leave it out of by:")
+    for param in parameters:
+        if param.required and param.default is None and param.name not in by:
+            raise DataFileError(f"the required parameter {param.name!r} has no default, so the answer to keep is "
+                                "unknown", path=where, line=line, hint=f"add it to materialise: by: [{param.name}]")
+    return tuple(dict.fromkeys(by))
 
 
 def _parse_parameter(raw: Any, node: yaml.Node | None, body: str, *, where: Path | str,

@@ -25,9 +25,11 @@ from pathlib import Path
 FILE_NAME = "build-state.sqlite"
 LEGACY_GRAPH = "https://w3id.org/chipgraph/graph/build-state"
 LEGACY_FINGERPRINT = LEGACY_GRAPH + "#fingerprint"
-CONTENT, FINGERPRINT = "content", "fingerprint"
-"""The two kinds of row: a graph's recorded content hash (or a marker such as "loading"), and
-an article graph's fingerprint."""
+CONTENT, FINGERPRINT, REVISION = "content", "fingerprint", "revision"
+"""The kinds of row: a graph's recorded content hash (or a marker such as "loading"), an article
+graph's fingerprint, and the store's revision (one row, `STORE`: a token that every write through
+`kg.rdf.store.KnowledgeStore` replaces, so what was computed from the data can tell it is current)."""
+STORE = "store"
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS state (graph TEXT, kind TEXT, value TEXT, PRIMARY KEY (graph, kind))"
 

@@ -14,6 +14,7 @@ reloaded only when their files change.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from pathlib import Path
 from typing import Iterable
 
@@ -25,7 +26,7 @@ from pyoxigraph import (BlankNode, CanonicalizationAlgorithm, Dataset, DefaultGr
 
 from kg.errors import StoreError
 from kg.namespaces import CG, ONTOLOGY_GRAPH, PREFIXES, REFERENCE_GRAPH
-from kg.rdf.buildstate import CONTENT, FINGERPRINT, LEGACY_FINGERPRINT, LEGACY_GRAPH, BuildState
+from kg.rdf.buildstate import CONTENT, FINGERPRINT, LEGACY_FINGERPRINT, LEGACY_GRAPH, REVISION, STORE, BuildState
 
 Term = NamedNode | BlankNode | Literal | Triple
 T = TypeVar("T")
@@ -45,6 +46,7 @@ class KnowledgeStore:
             elif read_only:
                 if not self.path.exists():
                     raise StoreError("no store here", path=self.path, hint="run `kg build` first")
+                before = _stored_revision(self.path)
                 self.store = Store.read_only(str(self.path))
             else:
                 self.path.mkdir(parents=True, exist_ok=True)
@@ -58,6 +60,10 @@ class KnowledgeStore:
             self._move_legacy_state()
         self._generation = 0  # bumped by every write made through this object
         self._memos: dict[str, tuple[int, Any]] = {}
+        self._revised = False  # written through this object since the revision was last read
+        if read_only and self.path is not None:  # the revision of the data this view sees (`revision`)
+            after = self.state.get(STORE, REVISION)
+            self._opened_at = after if after == before else None
 
     # --- reading ------------------------------------------------------------------------------
 
@@ -106,6 +112,38 @@ class KnowledgeStore:
         self._memos[name] = (self._generation, value)
         return value
 
+    def revision(self) -> str | None:
+        """The revision of the data this object sees: a token recorded in the build's bookkeeping
+        and replaced before every write through a `KnowledgeStore` (by any process), so what is
+        computed from the data and kept (`kg.query.answers`) is current while the token is the same.
+
+        A writer's revision is minted after its last write (a token read while a write was under
+        way is never reused once the write is done), so an answer kept for it describes finished
+        data. A read-only view gives the revision at the moment it opened its snapshot (read
+        before and after opening: if a write began in between, or a write was under way, no kept
+        answer matches), or None (nothing kept is current). A store without one is given one.
+        """
+        if self.read_only:
+            return self._opened_at if self.path is not None else None
+        current = self.state.get(STORE, REVISION)
+        if current is None or self._revised:
+            current = self._revise()
+        self._revised = False
+        return current
+
+    def _revise(self) -> str:
+        token = uuid.uuid4().hex
+        self.state.put(REVISION, [(STORE, token)])
+        return token
+
+    def _changed(self) -> None:
+        """Before a write: memos are stale, and the stored revision is replaced (once until it is
+        read again) before the data changes, so no reader takes the old one for the new data."""
+        self._generation += 1
+        if not self._revised:
+            self._revise()
+            self._revised = True
+
     def forget(self) -> None:
         """Drop remembered values: the data changed behind this object's back (another writer)."""
         self._generation += 1
@@ -115,7 +153,7 @@ class KnowledgeStore:
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         """Run a SPARQL update (one transaction) with the prefix table predeclared."""
-        self._generation += 1
+        self._changed()
         if base_iri is None:
             self.store.update(sparql, prefixes=PREFIXES)
         else:
@@ -123,18 +161,18 @@ class KnowledgeStore:
 
     def extend(self, quads: Iterable[Quad]) -> None:
         """Add quads in one transaction."""
-        self._generation += 1
+        self._changed()
         self.store.extend(quads)
 
     def bulk_load(self, data: bytes, fmt: RdfFormat = RdfFormat.N_QUADS) -> None:
         """Oxigraph's bulk loader: fast, not transactional (see kg.build.writer)."""
-        self._generation += 1
+        self._changed()
         self.store.bulk_load(data, format=fmt)
 
     def load(self, data: bytes, fmt: RdfFormat, *, graph: NamedNode | DefaultGraph | None = None,
              base_iri: str | None = None) -> None:
         """Parse and add RDF data (into `graph` for a triples format)."""
-        self._generation += 1
+        self._changed()
         options: dict[str, Any] = {"format": fmt}
         if graph is not None:
             options["to_graph"] = graph
@@ -144,12 +182,12 @@ class KnowledgeStore:
 
     def drop_graph(self, graph: NamedNode) -> None:
         """Remove a named graph and its content."""
-        self._generation += 1
+        self._changed()
         self.store.remove_graph(graph)
 
     def add_graph(self, graph: NamedNode) -> None:
         """Declare an (empty) named graph."""
-        self._generation += 1
+        self._changed()
         self.store.add_graph(graph)
 
     # --- reference graphs -------------------------------------------------------------------
@@ -262,6 +300,15 @@ class KnowledgeStore:
     def has_graph(self, graph: NamedNode) -> bool:
         """Whether the store holds this named graph (an empty one that was declared counts)."""
         return self.store.contains_named_graph(graph)
+
+
+def _stored_revision(folder: Path) -> str | None:
+    """The revision recorded in a store's folder (`KnowledgeStore.revision`), read on its own."""
+    state = BuildState(folder, read_only=True)
+    try:
+        return state.get(STORE, REVISION)
+    finally:
+        state.close()
 
 
 def fingerprint_value(content_hash: str, raw_hash: str, text_key: str) -> str:
