@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import ProgressColumn, TimeRemainingColumn
 from rich.text import Text
 
-from kg.cli.console import StoreOption, err, friendly, setting_option, store_path
+from kg.cli.console import StoreOption, err, friendly, report_kept, setting_option, store_path
 from kg.errors import KgError
 from kg.settings import default_min_confidence
 
@@ -70,11 +70,7 @@ def build(
     err.print(f"built {report.built}, unchanged {report.unchanged}, removed {report.removed}, "
               f"problems {len(report.problems)}; {report.actions} actions, {report.relations} relations "
               f"in {report.seconds:.1f}s → {knowledge.path}", highlight=False)
-    if report.answers:
-        rows = sum(count for _, count, _ in report.answers)
-        seconds = sum(spent for _, _, spent in report.answers)
-        err.print(f"kept the answers of {len(report.answers)} saved queries ({rows:,} rows, {seconds:.1f}s) "
-                  "for their pages", highlight=False)
+    report_kept(report.answers)
     if report.shards:
         err.print(f"wrote {len(report.shards)} N-Quads shards and reference.nq to {output_shards}", highlight=False)
     raise typer.Exit(report.exit_code)

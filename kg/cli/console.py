@@ -56,6 +56,23 @@ def _quiet_flags(params) -> None:
             param.metavar = ""
 
 
+def report_kept(kept: list[tuple[str, int, float]]) -> None:
+    """Say what the saved answers kept for pages cost (`kg.query.run.keep_answers`), if any."""
+    if kept:
+        rows = sum(count for _, count, _ in kept)
+        seconds = sum(spent for _, _, spent in kept)
+        err.print(f"kept the answers of {len(kept)} saved queries ({rows:,} rows, {seconds:.1f}s) "
+                  "for their pages", highlight=False)
+
+
+def keep_after_write(knowledge) -> None:
+    """A command that wrote to the store renews the saved answers it made stale, so pages stay
+    fast (they would otherwise run their queries until the next build)."""
+    from kg.query.run import keep_answers  # kg.query reads stores; imported when needed
+
+    report_kept(keep_answers(knowledge))
+
+
 def store_path(store: Path | None) -> Path:
     """The `--store` folder, else the configured default (`CHIPGRAPH_STORE`, ./chipgraph-store)."""
     return store or default_store()

@@ -13,7 +13,8 @@ from typing import Annotated
 
 import typer
 
-from kg.cli.console import Command, Group, StoreOption, err, friendly, out, setting_option, store_path
+from kg.cli.console import (Command, Group, StoreOption, err, friendly, keep_after_write, out, setting_option,
+                            store_path)
 from kg.cli.tables import show_rows
 
 link_app = typer.Typer(cls=Group, add_completion=False, invoke_without_command=True, rich_markup_mode="rich",
@@ -65,6 +66,7 @@ def link(
     finally:
         client.close()
     out.print(report.summary(), highlight=False)
+    keep_after_write(knowledge)
 
 
 @link_app.command("review", cls=Command)
@@ -86,6 +88,7 @@ def review(
         decide(knowledge, _decisions(decisions), accept=accept or [], reject=reject or [], by=by)
         out.print(f"recorded {len(accept or []) + len(reject or [])} decisions in {_decisions(decisions)}",
                   highlight=False)
+        keep_after_write(knowledge)
         return
     rows = pending(knowledge)
     show_rows(out, ["entity", "QID", "score", "Wikidata label", "description", "method"],
@@ -111,3 +114,4 @@ def import_external(
     finally:
         client.close()
     out.print(f"imported {triples} triples about {items} linked items from {client.endpoint}", highlight=False)
+    keep_after_write(knowledge)
