@@ -652,3 +652,15 @@ def test_banks_and_brokers_named_with_their_suffix_are_firms():
 def test_a_when_clause_is_the_condition_of_the_measure_not_a_time_clause():
     text = "미국 상무부는 엔비디아의 H20 칩을 중국에 수출할 때 허가를 받도록 했다."
     assert [o for _, _, o, _ in summary(text, "ExportControl")] == [("nvidia-h20",)]
+
+
+def test_firms_put_on_a_list_are_its_targets_also_when_they_are_the_subject():
+    put = summary("미국 상무부는 SMIC와 YMTC를 수출 블랙리스트에 올렸다.", "ExportControl")
+    assert [(o, t) for _, _, o, t in put] == [((), ("smic", "ymtc"))]
+    listed = summary("화웨이는 지난 2019년 미국 상무부의 블랙리스트에 올랐다.", "ExportControl")
+    assert [(a, t) for _, a, _, t in listed] == [(("us-department-of-commerce",), ("huawei",))]
+
+
+def test_a_person_with_a_title_of_two_morphemes_is_found():
+    found = facts("리사 수 최고경영자(CEO)는 “수요가 크다”고 말했다.").mentions
+    assert [(m.surface, m.type) for m in found] == [("리사 수", "Person")]

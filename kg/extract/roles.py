@@ -25,6 +25,8 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
     spec = c.spec
     c.roles, c.weak = _pick_roles(doc, c)
     _self_reference(doc, c)
+    if spec.get("list_words"):
+        _listed_firms(doc, c)
     if spec.get("recipient_words"):
         _recipients(doc, c)
     if spec.get("makers_chips"):
@@ -127,9 +129,12 @@ def _set_aside(doc: SentenceDoc) -> list[Mention]:
 
 def _passive(doc: SentenceDoc, c: Candidate) -> str | None:
     """수출 제한을 받고 있다, 조사를 받았다: one of the class's `passive` nouns with the object
-    particle and one of its verbs; the role the clause's subject then plays."""
+    particle and one of its verbs, or one of its passive `triggers` (명단에 오르다); the role the
+    clause's subject then plays."""
     spec, tokens = c.spec.get("passive"), doc.tokens
     i = c.index
+    if spec and tokens[i].form in spec.get("triggers", ()):
+        return spec["role"]  # 블랙리스트에 올랐다: a verb that is passive itself
     if not spec or i + 2 >= len(tokens) or tokens[i].form not in spec["nouns"]:
         return None
     if tokens[i + 1].tag != doc.rules["tags"]["object_particle"] or tokens[i + 2].form not in spec["verbs"]:
@@ -283,6 +288,18 @@ def _chips_after(doc: SentenceDoc, firm: Mention, taken: set[int]) -> list[Menti
             and not doc.gaz.developer_of(after[0].key):
         chips = [after[0]]
     return chips or [firm]
+
+
+def _listed_firms(doc: SentenceDoc, c: Candidate) -> None:
+    """화웨이를 블랙리스트에 올렸다, SMIC는 명단에 올랐다: firms put on a list (`list_words` in the
+    clause) are whom the measure targets, not goods it controls."""
+    objects = c.roles.get("object", [])
+    if not objects or any(m.type != "Firm" for m in objects):
+        return
+    if not {t.form for t in doc.tokens[c.a:c.b]} & set(c.spec["list_words"]):
+        return
+    c.roles["target"] = list({m.key: m for m in c.roles.get("target", []) + objects}.values())
+    c.roles.pop("object")
 
 
 def _recipients(doc: SentenceDoc, c: Candidate) -> None:

@@ -28,7 +28,8 @@ def titled_people(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> l
     owner = {i: m for m in known for i in range(m.first_token, m.last_token + 1)}
     found: list[Mention] = []
     for t, token in enumerate(tokens):
-        if token.form not in titles or t == 0:
+        two = token.form + tokens[t + 1].form if t + 1 < len(tokens) else ""
+        if (token.form not in titles and two not in titles) or t == 0:  # 최고 + 경영자: a title of two morphemes
             continue
         k, bodies = t - 1, 0
         while k >= 0 and k in owner and owner[k].type in spec["body_types"]:
