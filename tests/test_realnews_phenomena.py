@@ -664,3 +664,13 @@ def test_firms_put_on_a_list_are_its_targets_also_when_they_are_the_subject():
 def test_a_person_with_a_title_of_two_morphemes_is_found():
     found = facts("리사 수 최고경영자(CEO)는 “수요가 크다”고 말했다.").mentions
     assert [(m.surface, m.type) for m in found] == [("리사 수", "Person")]
+
+
+def test_a_regulator_demanding_an_explanation_opens_an_inquiry_in_its_own_words():
+    text = "CAC는 이날 “보안 문제를 해명하고 증빙 자료를 제출할 것을 엔비디아에 요구했다”고 밝혔다."
+    found = [(a.cls, a.roles.get("agent"), a.roles.get("target"), a.modality) for a in facts(text).actions]
+    assert found == [("Investigation", ("cac",), ("nvidia",), "Asserted")]
+
+
+def test_an_investigation_asked_for_is_none_yet():
+    assert summary("중국 사이버보안협회는 인텔 칩에 대한 CAC의 보안 조사를 청원했다.", "Investigation") == []

@@ -49,9 +49,11 @@ def modality_of(doc: SentenceDoc, c: Candidate) -> tuple[str, tuple[str, ...]]:
 
 
 def _own_words(doc: SentenceDoc, c: Candidate) -> bool:
-    """트럼프 대통령은 “… 허용할 것”이라고 말했다: an agent who says it of their own act, outside
-    the quotation, announces it; the quote does not make it a report."""
-    return any(m.type == "Person" and not doc.in_quote(m.start) for m in c.roles.get("agent", ()))
+    """트럼프 대통령은 “… 허용할 것”이라고 말했다, CAC는 “… 요구했다”고 밝혔다: an agent who says it of
+    their own act, outside the quotation (a person, or the sentence's topic), announces it; the
+    quote does not make it a report (업계는 미국이 허용할 것으로 내다봤다 is no word of 미국's)."""
+    return any(not doc.in_quote(m.start) and (m.type == "Person" or doc.cues.get(id(m)) == "topic")
+               for m in c.roles.get("agent", ()))
 
 
 def _future(doc: SentenceDoc, tokens: list[Token]) -> bool:
