@@ -674,3 +674,10 @@ def test_a_regulator_demanding_an_explanation_opens_an_inquiry_in_its_own_words(
 
 def test_an_investigation_asked_for_is_none_yet():
     assert summary("중국 사이버보안협회는 인텔 칩에 대한 CAC의 보안 조사를 청원했다.", "Investigation") == []
+
+
+def test_a_caption_s_numeric_date_does_not_set_the_story_s_day():
+    text = ("엔비디아 부스에 제품이 전시돼 있다. 2025.07.16 베이징=뉴시스\n"
+            "중국 상무부는 이날 엔비디아에 대한 반독점 조사에 착수했다고 밝혔다.")
+    probe = [a for a in facts(text, "2025-07-31").actions if a.cls == "Investigation"]
+    assert [a.date.value for a in probe] == ["2025-07-31"]

@@ -296,7 +296,8 @@ class SentenceDoc:
 def story_day(text: str, article_date: str | None, anchor: str | None, dates: list[DateMention] | None = None,
               in_quote=lambda offset: False, base: int = 0, window: int | None = None) -> str | None:
     """The day a story is about once a sentence is read: the last day the sentence names outside
-    quotes (31일(현지시간), 지난 15일 — not 이날 or 전날, which count from it), else the day before.
+    quotes (31일(현지시간), 지난 15일 — not 이날 or 전날, which count from it, nor a caption's
+    2025.07.16), else the day before.
     Once that day is within `window` days of the article's date, an older day named in passing is
     background (… 지난달 26일 요구했다) and leaves it.
 
@@ -306,10 +307,15 @@ def story_day(text: str, article_date: str | None, anchor: str | None, dates: li
         if "일" not in text and not any(ch.isdigit() for ch in text):
             return anchor
         dates = [shift(d, base) for d in find_dates(text, article_date, anchor=anchor)]
-    days = [d.value for d in dates if d.value and len(d.value) == 10 and not d.anchored and not in_quote(d.start)]
+    days = [d.value for d in dates if d.value and len(d.value) == 10 and not d.anchored and not in_quote(d.start)
+            and not _NUMERIC_DATE.match(d.surface)]
     if window is not None and _recent(anchor, article_date, window):
         days = [d for d in days if _recent(d, article_date, window)]
     return days[-1] if days else anchor
+
+
+#: 2025.07.16, 2025-07-16: the form of photo captions and bylines, not of the story's own days
+_NUMERIC_DATE = re.compile(r"\d{2,4}[.\-/]\s*\d")
 
 
 def _recent(day: str | None, article_date: str | None, window: int) -> bool:
