@@ -681,3 +681,10 @@ def test_a_caption_s_numeric_date_does_not_set_the_story_s_day():
             "중국 상무부는 이날 엔비디아에 대한 반독점 조사에 착수했다고 밝혔다.")
     probe = [a for a in facts(text, "2025-07-31").actions if a.cls == "Investigation"]
     assert [a.date.value for a in probe] == ["2025-07-31"]
+
+
+def test_who_announced_the_measure_just_told_becomes_its_agent():
+    text = ("중국이 다음 달 1일부터 텅스텐에 대한 수출 통제에 나선다. "
+            "중국 상무부와 해관총서는 3일 국가 안보를 이유로 이같이 발표했다.")
+    control = [a for a in facts(text, "2025-02-03").actions if a.cls == "ExportControl"]
+    assert [a.roles.get("agent") for a in control] == [("mofcom", "china-customs")]

@@ -13,8 +13,42 @@ from __future__ import annotations
 from dataclasses import replace
 
 from kg.extract.action import Action
+from kg.extract.doc import SentenceDoc
 from kg.extract.rules import Rules
 from kg.lexicon import Gazetteer
+
+
+def announcers(doc: SentenceDoc) -> tuple[str, ...]:
+    """중국 상무부와 해관총서는 15일 … 이같이 공고했다: a sentence that says who announced what was
+    just told (`restating` words before an announcing verb) names its agents: the subject or topic
+    names of the agent types."""
+    spec = doc.rules["restating"]
+    forms = [t.form for t in doc.tokens]
+    if not any(f in spec["words"] and any(g in spec["verbs"] for g in forms[i + 1:i + 4])
+               for i, f in enumerate(forms)):
+        return ()
+    keys = []
+    for mention in doc.mentions:
+        if mention.type in spec["agents"] and doc.cues[id(mention)] in ("subject", "topic") \
+                and not doc.in_quote(mention.start) and mention.key not in keys:
+            keys.append(mention.key)
+    return tuple(keys)
+
+
+def restate_agents(told: list[Action], agents: tuple[str, ...], rules: Rules, gaz: Gazetteer) -> dict[int, Action]:
+    """The actions just told (of classes with `agent_from_context`) with the announcers as their
+    agents, where they had none or only their country (중국이 … 통제에 나선다 → the ministries), by id."""
+    if not agents:
+        return {}
+    countries = {gaz.country_of(k) for k in agents}
+    changed = {}
+    for action in told:
+        current = action.roles.get("agent", ())
+        if not rules.spec(action.cls).get("agent_from_context") or len(countries) != 1:
+            continue
+        if all(k in countries or gaz.country_of(k) in countries and k in rules.generic_regulators for k in current):
+            changed[id(action)] = replace(action, roles=dict(action.roles, agent=agents))
+    return changed
 
 
 def borrow_agents(actions: list[Action], rules: Rules, gaz: Gazetteer) -> list[Action]:

@@ -16,7 +16,7 @@ from typing import Callable
 from kg.extract.action import Action
 from kg.extract.assemble import first_per_clause, make_actions
 from kg.extract.calibration import Calibration
-from kg.extract.context import borrow_agents
+from kg.extract.context import announcers, borrow_agents, restate_agents
 from kg.extract.doc import SentenceDoc, story_day
 from kg.extract.modality import attach_modality
 from kg.extract.relations import Relation, relations_from_actions, relations_in_sentence
@@ -102,6 +102,10 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
                           headline=sentence.start < headline_end)
         carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)
+        restated = restate_agents(previous[-1] if previous else [], announcers(doc), lexicon_rules, gaz)
+        if restated:
+            actions = [restated.get(id(a), a) for a in actions]
+            previous[-1] = [restated.get(id(a), a) for a in previous[-1]]
         result_agent, speaker = doc.result_agent(), doc.speaker()
         if not any(a.cls in lexicon_rules["scope"]["classes"] for a in found_actions):
             scoped = scope_actions(doc, [a for told in previous for a in told])
