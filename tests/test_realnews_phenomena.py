@@ -688,3 +688,8 @@ def test_who_announced_the_measure_just_told_becomes_its_agent():
             "중국 상무부와 해관총서는 3일 국가 안보를 이유로 이같이 발표했다.")
     control = [a for a in facts(text, "2025-02-03").actions if a.cls == "ExportControl"]
     assert [a.roles.get("agent") for a in control] == [("mofcom", "china-customs")]
+
+
+def test_a_government_s_term_after_its_name_keeps_its_particle():
+    found = summary("트럼프 행정부 2기는 지난 4월 H20의 중국 수출을 불허했다.", "ExportControl")
+    assert [a for _, a, _, _ in found] == [("trump-administration",)]
