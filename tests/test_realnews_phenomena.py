@@ -693,3 +693,10 @@ def test_who_announced_the_measure_just_told_becomes_its_agent():
 def test_a_government_s_term_after_its_name_keeps_its_particle():
     found = summary("트럼프 행정부 2기는 지난 4월 H20의 중국 수출을 불허했다.", "ExportControl")
     assert [a for _, a, _, _ in found] == [("trump-administration",)]
+
+
+def test_a_loosening_naming_neither_who_nor_what_lifts_the_measure_told_just_before():
+    text = "미국 상무부는 지난 4월 H20의 중국 수출을 불허했다. 그러나 7월 14일 수출 제한을 해제했다."
+    lifted = [a for a in facts(text, "2025-08-12").actions if a.cls == "ExportPermission"]
+    assert [(a.roles.get("agent"), a.roles.get("object"), a.date.value) for a in lifted] == [
+        (("us-department-of-commerce",), ("nvidia-h20",), "2025-07-14")]

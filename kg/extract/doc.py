@@ -64,7 +64,8 @@ class SentenceDoc:
     def __init__(self, sentence: Sentence, mentions: list[Mention], article_date: str | None,
                  gaz: Gazetteer, rules: Rules, *, carried_date: DateMention | None = None,
                  carried_firm: Mention | None = None, carried_result: CarriedResult | None = None,
-                 carried_speaker: Mention | None = None, anchor: str | None = None, headline: bool = False) -> None:
+                 carried_speaker: Mention | None = None, told: tuple[Action, ...] = (), anchor: str | None = None,
+                 headline: bool = False) -> None:
         self.sentence = sentence
         self.tokens: tuple[Token, ...] = sentence.tokens
         self.mentions = mentions
@@ -75,6 +76,7 @@ class SentenceDoc:
         self.carried_firm = carried_firm
         self.carried_result = carried_result
         self.carried_speaker = carried_speaker
+        self.told = told  # the actions of the sentence before
         self.anchor = anchor
         self.headline = headline
         self.candidates: list[Candidate] = []

@@ -93,12 +93,14 @@ def extract(article: Article, *, nlp: Analyzer | None = None, gaz: Gazetteer | N
         mentions += found
         _remember_people(people, found)
         _remember_named(last_named, found)
-        if not found and firm is None and result_agent is None and speaker is None:
+        undoable = bool(previous) and any(a.cls in lexicon_rules.undone for a in previous[-1])
+        if not found and firm is None and result_agent is None and speaker is None and not undoable:
             carried, previous = None, []
             anchor = story_day(sentence.text, article.date, anchor, window=lexicon_rules["story_window_days"])
             continue
         doc = SentenceDoc(sentence, found, article.date, gaz, lexicon_rules, carried_date=carried, carried_firm=firm,
-                          carried_result=result_agent, carried_speaker=speaker, anchor=anchor,
+                          carried_result=result_agent, carried_speaker=speaker,
+                          told=tuple(previous[-1]) if previous else (), anchor=anchor,
                           headline=sentence.start < headline_end)
         carried, firm, anchor = doc.last_date(), doc.share_firm(), doc.next_anchor()
         found_actions = sentence_actions(doc)

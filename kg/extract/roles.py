@@ -45,6 +45,8 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         c.roles["agent"] = [doc.carried_result.agent]
         c.carried = True
         c.weak += 1
+    if spec.get("undoes") and not c.roles.get("object") and not c.roles.get("agent"):
+        _undone(doc, c)
     if _goes_on_speaking(doc, c):
         c.roles["agent"] = [doc.carried_speaker]
         c.weak += 1
@@ -59,6 +61,20 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         return False
     return not (spec.get("firm_subject_blocks") and not c.roles.get("agent") and any(
         m.type == "Firm" and doc.cues[id(m)] == "subject" for m in c.in_clause))
+
+
+def _undone(doc: SentenceDoc, c: Candidate) -> None:
+    """… H20의 수출을 불허했다. 그러나 7월 14일 수출 제한을 해제했다: a loosening that names neither
+    who nor what undoes the measure of the sentence before (the class in `undoes`): its agent and
+    objects, as far as the gazetteer knows them."""
+    measure = next((a for a in reversed(doc.told) if a.cls == c.spec["undoes"] and a.roles.get("object")), None)
+    if measure is None:
+        return
+    for role in ("agent", "object"):
+        keys = [k for k in measure.roles.get(role, ()) if k in doc.gaz.entities]
+        if keys:
+            c.roles[role] = [pseudo_mention(k, doc.gaz) for k in keys]
+            c.weak += 1
 
 
 def _goes_on_speaking(doc: SentenceDoc, c: Candidate) -> bool:

@@ -38,6 +38,7 @@ class Rules(Mapping):
         self.self_reference = frozenset(data["self_reference"])
         self.generic_regulators = frozenset(data["generic_regulators"])
         self.unfolded = frozenset(name for name, spec in data["classes"].items() if spec.get("fold") is False)
+        self.undone = frozenset(spec["undoes"] for spec in data["classes"].values() if spec.get("undoes"))
         self.earlier_words = frozenset(data["earlier_words"])
         tags = data["tags"]
         self.trigger_tags = tuple(tags["trigger"])
