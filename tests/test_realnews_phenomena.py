@@ -700,3 +700,8 @@ def test_a_loosening_naming_neither_who_nor_what_lifts_the_measure_told_just_bef
     lifted = [a for a in facts(text, "2025-08-12").actions if a.cls == "ExportPermission"]
     assert [(a.roles.get("agent"), a.roles.get("object"), a.date.value) for a in lifted] == [
         (("us-department-of-commerce",), ("nvidia-h20",), "2025-07-14")]
+
+
+def test_a_measure_named_with_its_noun_as_the_frame_of_another_act_is_no_new_measure():
+    assert summary("일본은 미국의 대중국 반도체 수출 통제 정책에 사실상 동참했다.", "ExportControl") == []
+    assert summary("중국은 갈륨 수출 통제 조치에 나섰다.", "ExportControl")

@@ -170,9 +170,13 @@ def _descriptive(doc: SentenceDoc, spec, index: int) -> bool:
     tokens, rules = doc.tokens, doc.rules
     if index + 2 >= len(tokens):
         return False
-    nxt, after = tokens[index + 1], tokens[index + 2]
+    nxt = tokens[index + 1]
     if nxt.form in rules.not_before and nxt.tag in rules.noun_like:
         return True
+    if nxt.form in rules["measure_nouns"] and index + 3 < len(tokens):
+        index += 1  # 수출 통제 정책에 동참: the measure's noun carries the particle
+        nxt = tokens[index + 1]
+    after = tokens[index + 2]
     tags = rules["tags"]
     if nxt.tag.startswith(tags["particle_prefix"]) and _verb_after(doc, index + 2).form in rules.reference_verbs:
         return True
