@@ -223,8 +223,8 @@ def test_a_reference_to_a_control_as_a_reason_is_not_a_new_control():
 
 def test_listing_a_firm_on_a_blacklist_is_an_export_control():
     [control] = actions("미국 상무부는 화웨이를 수출 블랙리스트에 올렸다.")
-    assert (control.cls, control.roles["agent"], control.roles["object"]) == \
-        ("ExportControl", ("us-department-of-commerce",), ("huawei",))
+    assert (control.cls, control.roles["agent"], control.roles["target"]) == \
+        ("ExportControl", ("us-department-of-commerce",), ("huawei",))  # a listed firm is the target
 
 
 def test_tightened_licence_requirements_are_not_a_permission():
