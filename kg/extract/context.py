@@ -14,6 +14,7 @@ from dataclasses import replace
 
 from kg.extract.action import Action
 from kg.extract.doc import SentenceDoc
+from kg.extract.restatements import stated_dates_agree
 from kg.extract.rules import Rules
 from kg.lexicon import Gazetteer
 
@@ -38,13 +39,13 @@ def announcers(doc: SentenceDoc) -> tuple[str, ...]:
 def restate_agents(told: list[Action], agents: tuple[str, ...], rules: Rules, gaz: Gazetteer) -> dict[int, Action]:
     """The actions just told (of classes with `agent_from_context`) with the announcers as their
     agents, where they had none or only their country (중국이 … 통제에 나선다 → the ministries), by id."""
-    if not agents:
-        return {}
     countries = {gaz.country_of(k) for k in agents}
+    if len(countries) != 1:  # no announcers, or of two governments
+        return {}
     changed = {}
     for action in told:
         current = action.roles.get("agent", ())
-        if not rules.spec(action.cls).get("agent_from_context") or len(countries) != 1:
+        if not rules.spec(action.cls).get("agent_from_context"):
             continue
         if all(k in countries or gaz.country_of(k) in countries and k in rules.generic_regulators for k in current):
             changed[id(action)] = replace(action, roles=dict(action.roles, agent=agents))
@@ -80,10 +81,5 @@ def _borrow(actions: list[Action], rules: Rules, gaz: Gazetteer) -> list[Action]
 def _donor(action: Action, donors: list[Action]) -> Action:
     """The latest donor told with a date that agrees with the action's own (엔비디아는 지난해 10월
     수출 통제 조치로 … : the agent of the October measure, not of this year's), else the latest."""
-    if action.date is not None and action.date.surface and action.date.value:
-        day = action.date.value
-        dated = [d for d in donors if d.date is not None and d.date.surface and d.date.value
-                 and d.date.value[:min(len(day), len(d.date.value))] == day[:min(len(day), len(d.date.value))]]
-        if dated:
-            return dated[-1]
-    return donors[-1]
+    dated = [d for d in donors if stated_dates_agree(action, d)]
+    return dated[-1] if dated else donors[-1]

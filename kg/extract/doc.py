@@ -295,6 +295,10 @@ class SentenceDoc:
         return any(folded.startswith(w) for w in self.rules["comparison_words"])
 
 
+#: 2025.07.16, 2025-07-16: the form of photo captions and bylines, not of the story's own days
+_NUMERIC_DATE = re.compile(r"\d{2,4}[.\-/]\s*\d")
+
+
 def story_day(text: str, article_date: str | None, anchor: str | None, dates: list[DateMention] | None = None,
               in_quote=lambda offset: False, base: int = 0, window: int | None = None) -> str | None:
     """The day a story is about once a sentence is read: the last day the sentence names outside
@@ -314,10 +318,6 @@ def story_day(text: str, article_date: str | None, anchor: str | None, dates: li
     if window is not None and _recent(anchor, article_date, window):
         days = [d for d in days if _recent(d, article_date, window)]
     return days[-1] if days else anchor
-
-
-#: 2025.07.16, 2025-07-16: the form of photo captions and bylines, not of the story's own days
-_NUMERIC_DATE = re.compile(r"\d{2,4}[.\-/]\s*\d")
 
 
 def _recent(day: str | None, article_date: str | None, window: int) -> bool:

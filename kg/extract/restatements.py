@@ -57,7 +57,7 @@ def _borrow_dates(actions: list["Action"], gaz: Gazetteer) -> list["Action"]:
     result = []
     for action in actions:
         if action.date is not None and not action.date.surface and action.roles.get("object"):
-            dates = {a.date.value: a.date for a in actions if a is not action and _stated(a) and _same_event(action, a, gaz)}
+            dates = {a.date.value: a.date for a in actions if a is not action and stated(a) and _same_event(action, a, gaz)}
             if len(dates) == 1:
                 action = replace(action, date=next(iter(dates.values())))
         result.append(action)
@@ -77,7 +77,7 @@ def _same_event(a: "Action", b: "Action", gaz: Gazetteer) -> bool:
 
 def _specificity(action: "Action") -> tuple:
     filled = sum(1 for r in ROLES if action.roles.get(r))
-    precision = len(action.date.value) if _stated(action) else 0
+    precision = len(action.date.value) if stated(action) else 0
     return filled, len(action.values), precision, action.confidence
 
 
@@ -117,15 +117,19 @@ def _values_agree(general: dict, specific: dict) -> bool:
 def _dates_agree(general: "Action", specific: "Action") -> bool:
     """An undated report restates a dated one; a dated report restates only an agreeing date
     (it never lends its date to an undated action: that could join two different events)."""
-    if not _stated(general):
-        return True
-    if not _stated(specific):
+    return not stated(general) or stated_dates_agree(general, specific)
+
+
+def stated_dates_agree(a: "Action", b: "Action") -> bool:
+    """Both actions' sentences name their dates, and these agree as far as the less precise goes
+    (2022-10 and 2022-10-07)."""
+    if not (stated(a) and stated(b)):
         return False
-    short = min(len(general.date.value), len(specific.date.value))
-    return general.date.value[:short] == specific.date.value[:short]
+    short = min(len(a.date.value), len(b.date.value))
+    return a.date.value[:short] == b.date.value[:short]
 
 
-def _stated(action: "Action") -> bool:
+def stated(action: "Action") -> bool:
     """The action's sentence names its date (an inherited story day does not count: it is the
     article's default, which a headline or lede restating an older event also gets)."""
     return bool(action.date and action.date.value and action.date.surface)

@@ -19,7 +19,7 @@ from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
 from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings,
-                          makers_variants, merge_glosses, model_codes, named_as, new_mentions, parenthesised, quoted, sentence_cue_types,
+                          known_mention, makers_variants, merge_glosses, model_codes, named_as, new_mentions, parenthesised, quoted, sentence_cue_types,
                           shared_heads, suffixed)
 from kg.nlp.number_grammar import grammar
 from kg.text import fold_char, normalize_name
@@ -220,9 +220,7 @@ def _guarded_mentions(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) 
             start, end = sentence.start + match.start(), sentence.start + match.end()
             if any(m.start < end and start < m.end for m in known):
                 continue
-            first, last = token_span(sentence.tokens, start, end)
-            found.append(Mention(start, end, word, rule["entity"], gaz.entities[rule["entity"]].type,
-                                 settings().confidence("gazetteer"), "gazetteer", first, last))
+            found.append(known_mention(sentence, start, end, gaz.entities[rule["entity"]]))
     return found
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import Callable
 
-from kg.lexicon import Gazetteer
+from kg.lexicon import Entity, Gazetteer
 from kg.nlp.cues import replace_cue
 from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence, Token
@@ -59,6 +59,13 @@ def new_key(type_name: str, label_en: str | None, label_ko: str | None) -> str:
         digest = hashlib.sha1(normalize_name(label_ko).encode()).hexdigest()[:6 if slug else 10]
         slug = f"{slug}-{digest}" if slug else digest
     return f"new-{type_name.lower()}-{slug}"
+
+
+def known_mention(sentence: Sentence, start: int, end: int, entity: Entity, confidence: float | None = None) -> Mention:
+    """A mention of a gazetteer entity at a span found by a rule rather than by its alias."""
+    first, last = token_span(sentence.tokens, start, end)
+    return Mention(start, end, surface(sentence, start, end), entity.key, entity.type,
+                   settings().confidence("gazetteer") if confidence is None else confidence, "gazetteer", first, last)
 
 
 def _make_new(sentence: Sentence, start: int, end: int, type_name: str, method: str,
@@ -179,7 +186,7 @@ def chip_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[
 
 def model_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
     """R2 모델, V4 모델: a short code right before a word for an AI model (`model_code` in
-    mentions.yaml, its `head` group) names a new model."""
+    mentions.yaml, its `code` group) names a new model."""
     found = []
     for m in settings().model_code.finditer(sentence.text):
         code = m.group("code")
@@ -239,9 +246,7 @@ def shared_heads(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> li
             if entity is None or entity.type != mention.type:
                 break
             start, end = base + match.start(1), base + match.end(1)
-            first, last = token_span(sentence.tokens, start, end)
-            found.append(Mention(start, end, match.group(1), entity.key, entity.type, mention.confidence,
-                                 "gazetteer", first, last))
+            found.append(known_mention(sentence, start, end, entity, mention.confidence))
             end = start
     return found
 
@@ -327,7 +332,6 @@ def family_siblings(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) ->
             entity = gaz.lookup(f"{family} {code.form}")
             if entity is None or entity.type != "Chip":
                 break
-            found.append(Mention(code.start, code.end, code.form, entity.key, "Chip", settings().confidence("gazetteer"),
-                                 "gazetteer", i + 1, i + 1))
+            found.append(known_mention(sentence, code.start, code.end, entity))
             i += 2
     return found
