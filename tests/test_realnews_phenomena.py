@@ -705,3 +705,53 @@ def test_a_loosening_naming_neither_who_nor_what_lifts_the_measure_told_just_bef
 def test_a_measure_named_with_its_noun_as_the_frame_of_another_act_is_no_new_measure():
     assert summary("일본은 미국의 대중국 반도체 수출 통제 정책에 사실상 동참했다.", "ExportControl") == []
     assert summary("중국은 갈륨 수출 통제 조치에 나섰다.", "ExportControl")
+
+
+def test_firms_given_as_examples_of_a_listed_group_are_the_targets_not_their_country():
+    """YMTC와 AI 칩 업체 캄브리콘 등 중국 기업 36곳: the named firms (each with its description)
+    are who is put on the list; the country before the group noun says where they are from."""
+    found = summary("미국 상무부는 16일(현지시간) 중국 낸드플래시 업체 양쯔메모리테크놀로지(YMTC)와 AI 반도체 "
+                    "업체 캄브리콘 등 중국 기업 30여곳을 수출통제 명단에 올렸다.", "ExportControl")
+    assert [(a, set(t)) for _, a, _, t in found] == [(("us-department-of-commerce",), {"ymtc", "cambricon"})]
+
+
+def test_a_firm_included_in_a_group_is_its_example():
+    """YMTC를 포함한 31개 중국 기업이 블랙리스트에 오른다: 포함한 makes the name an example of the
+    group that follows, so it takes the group's particle (here the passive's subject: the target)."""
+    found = summary("양쯔메모리테크놀로지(YMTC)를 포함한 총 25개 중국 기업이 조만간 미국 정부의 "
+                    "'블랙리스트'에 오를 전망이다.", "ExportControl")
+    assert [t for _, _, _, t in found] == [("ymtc",)]
+
+
+def test_a_country_group_with_no_named_member_stays_the_target():
+    found = summary("미국 상무부는 중국 기업 20곳을 수출통제 명단에 추가했다.", "ExportControl")
+    assert [t for _, _, _, t in found] == [("china",)]
+
+
+def test_an_unprefixed_date_weeks_ahead_is_this_year_s():
+    """20일 … 12월 1일부터 시행 in an October article: the measure is announced on the 20th and in
+    force from this December, not from last year's."""
+    found = facts("중국 상무부와 해관총서는 20일 12월 1일부터 흑연 일부 품목을 수출할 때 허가를 받도록 하는 "
+                  "수출 통제를 시행한다고 발표했다.", "2023-10-21").actions
+    assert [(a.cls, a.roles["object"], a.date.value, a.effective.value) for a in found] == [
+        ("ExportControl", ("graphite",), "2023-10-20", "2023-12-01")]
+
+
+def test_the_same_year_is_the_year_written_before_it():
+    found = facts("중국은 2023년 8월부터 갈륨과 게르마늄에 대해, 같은 해 12월부터는 흑연에 대해 수출 통제를 "
+                  "시행해왔다.", "2025-11-09").actions
+    assert "2025-12" not in {a.date.value for a in found if a.date}
+
+
+def test_approval_required_with_heorak_is_a_control_and_heorak_given_a_permission():
+    """허락받도록 했다 is 허가를 받도록 했다 in other words; 판매를 허락했다 a permission."""
+    control = summary("미국 정부는 식각 장비를 중국에 반출하려면 건별로 허락받도록 했다.", "ExportControl")
+    assert [(o, t) for _, _, o, t in control] == [(("etching-equipment",), ("china",))]
+    permission = summary("미국 정부는 엔비디아가 H20을 중국에 판매하는 것을 허락했다.", "ExportPermission")
+    assert [(o, t) for _, _, o, t in permission] == [(("nvidia-h20",), ("china",))]
+
+
+def test_a_measure_of_an_earlier_administration_s_time_does_not_take_the_story_s_day():
+    """바이든 행정부 시절 …: the sentence looks back, so its undated measure is not today's."""
+    found = facts("바이든 행정부 시절 미국 정부는 노광 장비를 중국에 반출하려면 허가를 받도록 했다.").actions
+    assert [a.cls for a in found] == ["ExportControl"] and found[0].date is None

@@ -170,3 +170,26 @@ def test_a_by_parameter_the_query_does_not_select_is_refused_when_keeping(seed_s
     with pytest.raises(DataFileError, match="does not select") as caught:
         keep_answers(KnowledgeStore(tmp_path / "store"), {"chips": parse_saved_query(path)})
     assert "select ?x" in caught.value.hint
+
+
+def test_a_write_through_the_server_renews_the_kept_answers_once_writes_pause(seed_store_path, tmp_path):
+    """SPARQL Update and Graph Store writes make the kept answers stale (pages answer from the
+    store meanwhile); the server renews them in the background after `renew_delay` quiet seconds."""
+    import time
+
+    from tests.sparql_protocol_runner import InProcess
+
+    shutil.copytree(seed_store_path, tmp_path / "store")
+    token = "renew-token-1"
+    with InProcess(tmp_path / "store", allow_update=True, token=token) as http:
+        state = http.app.state.kg
+        state.renew_delay = 0.2
+        deleted = http.post("sparql", content=b"DELETE WHERE { GRAPH ?g { ?a a cg:StockMove } }",
+                            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"})
+        assert deleted.status_code == 204
+        deadline = time.monotonic() + 30
+        while not run_query(state.knowledge, "actions-by-class").kept and time.monotonic() < deadline:
+            time.sleep(0.1)
+        renewed = run_query(state.knowledge, "actions-by-class")
+        assert renewed.kept and all(row[0].value != "StockMove" for row in renewed.rows)
+        assert_kept_answers_equal_the_sparql(state.knowledge, pages=(0,))

@@ -11,6 +11,9 @@ import re
 
 from kg.extract.doc import Candidate, SentenceDoc, pseudo_mention
 from kg.namespaces import ROLES
+from kg.text import normalize_name
+from kg.nlp.cues import particle_role
+from kg.nlp.mention import settings as mention_settings
 from kg.nlp.mentions import Mention
 from kg.nlp.morph import Token
 
@@ -238,12 +241,45 @@ def _is_modifier(doc: SentenceDoc, mention: Mention) -> bool:
     cue = doc.cues[id(mention)]
     if cue not in ("genitive", "bare"):
         return False
+    if cue == "bare" and mention.type == "Country" and _heads_examples(doc, mention):
+        return True
     following = [m for m in doc.mentions if m.start >= mention.end]
     if not following or following[0].type not in doc.rules["modifies"].get(mention.type, ()):
         return False
     base = doc.sentence.start
     gap = doc.sentence.text[mention.end - base:following[0].start - base]
+    if cue == "bare" and _describes(doc, mention.last_token + 1, following[0]):
+        return True  # 중국 메모리 반도체 업체 YMTC: the country before a firm's description
     return len(gap.strip()) <= 4 if cue == "genitive" else not gap.strip() and len(gap) <= 1
+
+
+def _describes(doc: SentenceDoc, start: int, mention: Mention) -> bool:
+    """The tokens from `start` up to `mention` are a description of it: nouns ending in a word
+    that names its type (AI 칩 업체 캄브리콘, 메모리 반도체 업체 YMTC)."""
+    between = doc.tokens[start:mention.first_token]
+    if not between or len(between) > 5 or any(t.tag not in doc.rules["tags"]["description"] for t in between):
+        return False
+    return mention_settings().cue_words.get(normalize_name(between[-1].form)) == mention.type
+
+
+def _heads_examples(doc: SentenceDoc, mention: Mention) -> bool:
+    """YMTC와 캄브리콘 등 중국 기업 36곳을, YMTC를 포함한 31개 중국 기업이: a country before a
+    firm noun, after the marker that makes the names before it examples, says where the named
+    firms are from; they, not the country, fill the role."""
+    s = mention_settings()
+    tokens = doc.tokens
+    after = mention.last_token + 1
+    if after >= len(tokens) or s.cue_words.get(normalize_name(tokens[after].form)) != "Firm":
+        return False
+    for i in range(mention.first_token - 1, max(mention.first_token - 5, -1), -1):
+        token = tokens[i]
+        if token.tag == s.modifier_ending_tag:
+            return any(t.form in s.example_verbs for t in tokens[max(i - 2, 0):i])
+        if token.form in s.examples and token.tag in s.example_marker_tags:
+            return True
+        if token.tag not in doc.rules["tags"]["count_words"]:
+            return False
+    return False
 
 
 def _group(doc: SentenceDoc, mention: Mention) -> list[Mention]:
@@ -267,7 +303,12 @@ def _joined(doc: SentenceDoc, left: Mention, right: Mention) -> bool:
         return False
     base = doc.sentence.start
     gap = doc.sentence.text[left.end - base:right.start - base]
-    return len(re.sub(r"[\s'\"‘’“”)(]", "", gap)) <= doc.rules["coordination_gap"]
+    if len(re.sub(r"[\s'\"‘’“”)(]", "", gap)) <= doc.rules["coordination_gap"]:
+        return True
+    particle = next((i for i in range(left.last_token + 1, right.first_token)
+                     if doc.tokens[i].tag not in doc.rules["tags"]["quotes"]), None)
+    return particle is not None and particle_role(doc.tokens[particle]) == "coord" and \
+        _describes(doc, particle + 1, right)  # YMTC와 AI 칩 업체 캄브리콘
 
 
 def _self_reference(doc: SentenceDoc, c: Candidate) -> None:

@@ -16,7 +16,7 @@ def attach_values(doc: SentenceDoc) -> SentenceDoc:
     for c in doc.candidates:
         c.date = _date(doc, c) or _carried(doc, c) or _result_date(doc, c) or _inherited(doc, c)
         if _takes_effect(doc, c):
-            c.effective, c.date = c.date, _story_day(doc)
+            c.effective, c.date = c.date, _announced(doc, c) or _story_day(doc)
         c.period = doc.periods[0][2] if "period" in c.spec.get("values", ()) and doc.periods else None
         c.values, c.currency = _numbers(doc, c)
     return doc
@@ -100,6 +100,15 @@ def _takes_effect(doc: SentenceDoc, c: Candidate) -> bool:
     date, day = c.date, doc.anchor or doc.article_date
     return bool(c.spec.get("inherit_date") and date is not None and date.bound == "from" and date.value
                 and len(date.value) == 10 and day and len(day) == 10 and date.value > day)
+
+
+def _announced(doc: SentenceDoc, c: Candidate) -> DateMention | None:
+    """20일 12월 1일부터 시행한다고 발표했다: a day of the clause before the one the measure takes
+    effect on, no later than the story's day, is when it was announced."""
+    day = doc.anchor or doc.article_date or ""
+    earlier = [d for d in doc.dates if d.start < c.date.start and doc.in_clause(d.start, c.a, c.b)
+               and not doc.in_quote(d.start) and d.value and d.bound is None and d.value[:len(day)] <= day]
+    return earlier[-1] if earlier else None
 
 
 def _story_day(doc: SentenceDoc) -> DateMention:

@@ -39,6 +39,11 @@ def with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mention
             i += 1
             continue
         role = particle_role(token)
+        after_verb = _example_verb_end(tokens, i) if role == "object" else None
+        if after_verb is not None:
+            example_mode = True
+            i = after_verb
+            continue
         if role == "genitive" and i + 1 < len(tokens) and tokens[i + 1].form in s.genitive_topics:
             return replace_cue(mention, "topic")
         if token.tag == s.topic_adverb and token.form in s.topic_adverbs:
@@ -55,6 +60,18 @@ def with_cue(mention: Mention, tokens: tuple[Token, ...], mentions: list[Mention
             continue
         break
     return replace_cue(mention, "bare")
+
+
+def _example_verb_end(tokens: tuple[Token, ...], i: int) -> int | None:
+    """YMTC를 포함한 31개 기업이: after the object particle at `i`, an example verb (포함, 비롯)
+    closed by an adnominal ending within two morphemes; the index after that ending, else None."""
+    s = settings()
+    if i + 1 >= len(tokens) or tokens[i + 1].form not in s.example_verbs:
+        return None
+    for j in range(i + 2, min(i + 4, len(tokens))):
+        if tokens[j].tag == s.modifier_ending_tag:
+            return j + 1
+    return None
 
 
 def _listed_after(mention: Mention, i: int, mentions: list[Mention]) -> bool:

@@ -43,6 +43,7 @@ class Grammar:
     weekdays: dict[str, int]
     weekday_prefixes: dict[str, str]
     bounds: dict[str, str]
+    near_future_days: dict[str, int]
     korean: re.Pattern
     numeric: re.Pattern
     short_numeric: re.Pattern
@@ -73,6 +74,8 @@ def grammar() -> Grammar:
     weekday_prefixes = _table(data, "weekday_prefixes", path, lambda v: _one_of(v, week_modes),
                               " | ".join(sorted(week_modes)))
     bounds = _table(data, "bounds", path, lambda v: _one_of(v, bound_kinds), " | ".join(sorted(bound_kinds)))
+    near_future_days = _table(data, "unprefixed_future_days", path, lambda v: is_int(v) and v >= 0,
+                              "days (integer, 0 or more)")
     positions = _words(data, "positions", path)
     day_parts = _words(data, "day_parts", path)
     durations = _words(data, "day_durations", path)
@@ -151,6 +154,7 @@ def grammar() -> Grammar:
         prefixes=prefixes, year_words={**year_words, **short_years}, month_words=month_words,
         day_words=day_words, anchor_words=anchor_words, week_words=week_words, halves=tuple(halves),
         weekdays=weekdays, weekday_prefixes=weekday_prefixes, bounds=bounds,
+        near_future_days=near_future_days,
         korean=re.compile(korean), numeric=re.compile(numeric), short_numeric=re.compile(short_numeric),
         weekday=re.compile(weekday), bound=re.compile(bound),
         periods=tuple(re.compile(p) for p in periods),

@@ -131,18 +131,36 @@ def _shift_days(day: _dt.date, k: int) -> str | None:
         return None
 
 
-def _month_year(art: _ArticleDate, month: int, day: int | None, mode: str) -> int | None:
+def _month_year(art: _ArticleDate, month: int, day: int | None, mode: str, near_days: int = 0) -> int | None:
     """The year of a month (and day) written without a year: the most recent occurrence not
-    after the article date (mode past) or the nearest not before it (mode future)."""
+    after the article date (mode past), the nearest not before it (mode future), or (mode near,
+    no prefix) the coming one when it is at most `near_days` ahead, else the past one."""
     if art.month is None:
         return None
     year = art.year
+    if mode == "near":
+        mode = "future" if _days_ahead(art, month, day) <= near_days else "past"
     if mode == "future":
         if month < art.month or (month == art.month and day is not None and art.day is not None and day < art.day):
             year += 1
     elif month > art.month or (month == art.month and day is not None and art.day is not None and day > art.day):
         year -= 1
     return year
+
+
+def _days_ahead(art: _ArticleDate, month: int, day: int | None) -> int:
+    """Days from the article date to the next occurrence of a month (its first day if no day
+    is given); an impossible day (2월 30일) counts as far away."""
+    if art.day is None:
+        return 0 if month == art.month else 10**6
+    for year in (art.year, art.year + 1):
+        try:
+            ahead = (_dt.date(year, month, day or 1) - art.date).days
+        except ValueError:
+            return 10**6
+        if ahead >= 0 or (day is None and month == art.month):
+            return max(ahead, 0)
+    return 10**6
 
 
 # ---------------------------------------------------------------- find_dates
@@ -167,10 +185,13 @@ def find_dates(text: str, article_date: str | None, *, anchor: str | None = None
         if value is not None and not g.fiscal.search(text[max(0, m.start() - 12):m.start()]):
             candidates.append((m.start(), m.end(), value, not m.group("qy")))
 
+    last_year: int | None = None
     for m in g.korean.finditer(text):
         if m.group("aw"):
             anchored.add(m.start())
-        resolved = _resolve_korean(m, story if m.group("aw") else art, g)
+        resolved = _resolve_korean(m, story if m.group("aw") else art, g, last_year)
+        if m.group("y"):
+            last_year = int(m.group("y"))
         if resolved is None:
             continue
         end = m.end()
@@ -218,11 +239,13 @@ def _calendar_period(m: re.Match, art: _ArticleDate, g: Grammar) -> str | None:
     return f"{year:04d}-H{g.halves.index(_norm(m.group('h'))) + 1}"
 
 
-def _resolve_korean(m: re.Match, art: _ArticleDate, g: Grammar) -> tuple[str | None, bool] | None:
-    """(value, relative) for a match of the Korean date grammar; None when it is no date."""
+def _resolve_korean(m: re.Match, art: _ArticleDate, g: Grammar,
+                    last_year: int | None = None) -> tuple[str | None, bool] | None:
+    """(value, relative) for a match of the Korean date grammar; None when it is no date.
+    `last_year`: the year written last before it, what 같은 해 refers to."""
     num = lambda name: int(m.group(name)) if m.group(name) else None  # noqa: E731
     prefix = m.group("pre")
-    mode = g.prefixes[_norm(prefix)] if prefix else "past"
+    mode = g.prefixes[_norm(prefix)] if prefix else "near"
 
     if m.group("y"):
         year = int(m.group("y"))
@@ -233,13 +256,15 @@ def _resolve_korean(m: re.Match, art: _ArticleDate, g: Grammar) -> tuple[str | N
     if m.group("yw") or m.group("ys"):
         offset = g.year_words[_norm(m.group("yw") or m.group("ys"))]
         month, day = (num("m1"), num("d1")) if m.group("yw") else (num("m3"), num("d5"))
-        if offset is None or art.year is None:
+        if offset is None:
+            return (iso_date(last_year, month, day) if last_year else None), True
+        if art.year is None:
             return None, True
         return iso_date(art.year + offset, month, day), True
 
     if m.group("m2"):
         month, day = num("m2"), num("d2")
-        year = _month_year(art, month, day, mode)
+        year = _month_year(art, month, day, mode, g.near_future_days["month_day"])
         return (iso_date(year, month, day) if year is not None else None), True
 
     if m.group("mw"):
@@ -254,6 +279,8 @@ def _resolve_korean(m: re.Match, art: _ArticleDate, g: Grammar) -> tuple[str | N
         if art.day is None:
             return None, True
         year, month = art.year, art.month
+        if mode == "near":
+            mode = "future" if 0 < day - art.day <= g.near_future_days["day"] else "past"
         if mode == "future" and day < art.day:
             year, month = _add_months(year, month, 1)
         elif mode == "past" and day > art.day:

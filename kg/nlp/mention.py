@@ -64,6 +64,7 @@ class Settings:
         self.cue_words = cue_words
         self.skip_nouns = transparent | frozenset(data["name_suffixes"]["Firm"])
         self.examples = frozenset(data["example_markers"])
+        self.example_verbs = frozenset(data["example_verbs"])
         self.titles = frozenset(data["person_titles"])
         self.prefixes = frozenset(data["country_prefixes"])
         self.firm_endings = tuple(w for w in data["name_suffixes"]["Firm"] if len(w) > 1)
@@ -83,6 +84,7 @@ class Settings:
         self.particle_prefix = tags["particle_prefix"]
         self.particle_like = frozenset(tags["particle_like"])
         self.example_marker_tags = frozenset(tags["example_marker"])
+        self.modifier_ending_tag = tags["adnominal_ending"]
         self.topic_adverb = tags["topic_adverb"]
         self.skipped_tags = frozenset(tags["skipped"])
         self.example_phrase_tags = frozenset(tags["example_phrase"])

@@ -40,6 +40,7 @@ async def graph_store(request: Request) -> Response:
     else:
         quads = await _parse_body(request, state, target)
         await state.run(_write, state.knowledge, target, quads, request.method == "PUT", timeout=False)
+    state.after_write()
     created = isinstance(target, ox.NamedNode) and request.method in ("PUT", "POST") and not existed
     return Response(status_code=201 if created else 204)
 

@@ -166,6 +166,7 @@ async def run_update(request: Request, state: State, text: str, params: dict[str
     using = with_using(text, iri_list(params, "using-graph-uri"), iri_list(params, "using-named-graph-uri"))
     endpoint = state.base_url(request) + "sparql"
     await state.run(update, state, using, endpoint, timeout=False)  # never abandoned half-way
+    state.after_write()
     return Response(status_code=204)
 
 

@@ -15,7 +15,9 @@ import asyncio
 import functools
 import hmac
 import queue
+import logging
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,9 +33,8 @@ from kg.server.pool import QueryPool
 from kg.server.rendering import render, templates
 from kg.server.service import Services
 
-_END = object()  # after the last piece of a streamed answer
-
 _END = object()  # the last piece of a streamed answer
+log = logging.getLogger("kg.server")
 
 
 @dataclass
@@ -57,9 +58,42 @@ class State:
     allowed_services: Services = field(default_factory=lambda: Services(()))
     client_timeout: float = DEFAULT_CLIENT_TIMEOUT
 
+    renew_delay: float = 2.0
+
     def __post_init__(self) -> None:
         self.pool = QueryPool(self.threads)
         self.templates = templates()
+        self._renewal = threading.Condition()
+        self._written_at: float | None = None
+        self._renewer: threading.Thread | None = None
+
+    def after_write(self) -> None:
+        """Renew the kept answers of the saved queries (`kg.query.answers`) once writes pause for
+        `renew_delay` seconds. Until then a page whose kept answer is no longer current answers
+        from the store, as it would without one: never stale, only slower."""
+        with self._renewal:
+            self._written_at = time.monotonic()
+            if self._renewer is None:
+                self._renewer = threading.Thread(target=self._renew, name="kg-renew-answers", daemon=True)
+                self._renewer.start()
+            self._renewal.notify()
+
+    def _renew(self) -> None:
+        from kg.query.run import keep_answers
+
+        while True:
+            with self._renewal:
+                while self._written_at is not None and time.monotonic() - self._written_at < self.renew_delay:
+                    self._renewal.wait(self.renew_delay - (time.monotonic() - self._written_at))
+                self._written_at = None
+            try:
+                keep_answers(self.knowledge, self.saved)
+            except Exception as exc:  # noqa: BLE001 — a failed renewal leaves pages answering live
+                log.warning("could not renew the kept answers of the saved queries: %s", exc)
+            with self._renewal:
+                if self._written_at is None:
+                    self._renewer = None
+                    return
 
     async def run(self, func: Callable[..., Any], *args: Any, timeout: bool = True, doing: str | None = None,
                   **options: Any) -> Any:
