@@ -755,3 +755,65 @@ def test_a_measure_of_an_earlier_administration_s_time_does_not_take_the_story_s
     """바이든 행정부 시절 …: the sentence looks back, so its undated measure is not today's."""
     found = facts("바이든 행정부 시절 미국 정부는 노광 장비를 중국에 반출하려면 허가를 받도록 했다.").actions
     assert [a.cls for a in found] == ["ExportControl"] and found[0].date is None
+
+
+def test_a_revoked_export_licence_is_a_control():
+    found = summary("미국 상무부가 화웨이에 반도체를 공급해온 미국 기업들의 수출 면허를 취소했다.", "ExportControl")
+    assert [(a, t) for _, a, _, t in found] == [(("us-department-of-commerce",), ("huawei",))]
+
+
+def test_a_licence_granted_so_that_firms_can_sell_is_a_permission_not_a_requirement():
+    """판매할 수 있도록 … 승인: 도록 after 수 있 is a purpose; 허가를 받도록 stays a requirement."""
+    found = summary("미국 상무부는 인텔에 일부 반도체를 화웨이에 판매할 수 있도록 수출 면허를 승인했다.", "ExportPermission")
+    assert [a for _, a, _, _ in found] == [("us-department-of-commerce",)]
+    assert summary("미국 상무부는 인텔이 화웨이에 반도체를 팔려면 허가를 받도록 했다.", "ExportPermission") == []
+
+
+def test_firms_added_to_a_list_named_in_korean_are_controlled():
+    """‘우려거래자 목록’에 추가, 블랙리스트에 포함(Kiwi: 블랙 + 리스트): the Entity List by its Korean names."""
+    added = summary("미 상무부 산업안보국(BIS)은 중국 기업 11곳을 ‘우려거래자 목록’에 추가했다고 밝혔다.", "ExportControl")
+    assert [(a, t) for _, a, _, t in added] == [(("bis",), ("china",))]
+    listed = summary("BIS는 즈푸AI를 블랙리스트에 포함했다.", "ExportControl")
+    assert [t for _, _, _, t in listed] == [("zhipu-ai",)]
+
+
+def test_a_chip_inside_a_relative_clause_is_not_what_the_firm_launches():
+    """첨단 반도체를 탑재한 신제품을 내놓았다: the phone is launched, the chip only describes it."""
+    assert summary("화웨이가 첨단 반도체를 탑재한 신형 스마트폰을 내놓았다.", "ChipDevelopment") == []
+
+
+def test_a_term_glossed_by_its_acronym_inside_a_name_is_the_name():
+    """극자외선(EUV) 노광장비의: the EUV tool, not lithography tools in general."""
+    found = summary("네덜란드는 극자외선(EUV) 노광장비의 대중 수출을 금지하고 있다.", "ExportControl")
+    assert [o for _, _, o, _ in found] == [("euv-lithography-equipment",)]
+
+
+def test_a_class_followed_by_coded_models_names_the_models():
+    """노광장비 NXT:1970i와 NXT:1980i: the class word describes the models after it."""
+    found = summary("네덜란드 정부는 ASML의 노광장비 NXT:1970i와 NXT:1980i의 중국 수출을 통제하기로 했다.", "ExportControl")
+    assert [o for _, _, o, _ in found] == [("asml-twinscan-nxt-1970i",), ("asml-twinscan-nxt-1980i",)]
+
+
+def test_what_has_gone_on_for_some_time_takes_no_story_day():
+    """제한해 왔다: an undated durative report is no event of the article's day."""
+    found = facts("미국은 그동안 자체 규정에 따라 이 장비들의 대중 수출을 제한해 왔다.").actions
+    assert [a.cls for a in found] == ["ExportControl"] and found[0].date is None
+    found = facts("미국은 자체 규정에 따라 이 장비들의 대중 수출을 제한해 왔다.").actions
+    assert [a.cls for a in found] == ["ExportControl"] and found[0].date is None
+
+
+def test_a_sentence_opening_with_the_firm_noun_alone_is_about_the_firm_just_named():
+    """회사는 …라고 밝혔다 after a sentence naming one firm: that firm (매출액 is a result line too)."""
+    found = facts("캠브리콘의 주가 급등은 실적 호조 덕분으로 풀이된다. 회사는 25일 발표한 상반기 실적에서 "
+                  "매출액이 20억 위안으로 전년 동기 대비 300% 늘었다고 밝혔다.", "2025-08-27").actions
+    revenue = [a for a in found if a.cls == "Revenue"]
+    assert [(a.roles["agent"], a.values["amount"], a.currency) for a in revenue] == [
+        (("cambricon",), Decimal("2000000000"), "CNY")]
+
+
+def test_the_firm_whose_shares_open_the_sentence_moves_after_an_embedded_time_clause():
+    """퀄컴 주가는 [트럼프 대통령이 … 경고한 직후] 하락 마감했다: the time clause has its own subject;
+    the shares named before it are what moved."""
+    found = summary("퀄컴 주가는 지난 10일 도널드 트럼프 대통령이 관세 인상을 경고한 직후 5.1% 하락 마감했다.",
+                    "StockMove", date="2025-10-13")
+    assert [o for _, _, o, _ in found] == [("qualcomm",)]

@@ -103,6 +103,12 @@ def _respectively(doc: SentenceDoc, c: Candidate, starts: list[int]) -> list[tup
     return [(amount_values(q), q.currency) for q in amounts]
 
 
+def _share_of(doc: SentenceDoc, q: Quantity, nouns) -> bool:
+    """수익 25%를 정부에 납부: a figure right after one of `nouns` is a share of it, not a move."""
+    before = doc.sentence.text[:q.start - doc.sentence.start].split()
+    return bool(before) and before[-1] in nouns
+
+
 def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
     """브로드컴은 1.2%, AMD는 0.9% 하락: each firm with the numbers that follow it."""
     rules = doc.rules
@@ -112,13 +118,14 @@ def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
     firms = [m for m in doc.mentions if c.a <= m.first_token < c.b and m.type == "Firm"
              and doc.cues[id(m)] in spec["cues"] and id(m) not in doc.titles]
     if not firms:  # 캠브리콘은 … 흑자를 냈으며, 주가는 … 올랐다: the subject of the sentence
-        firms = [m for m in doc.earlier_subjects(c.clause_no) if m.type == "Firm"][-1:]
+        firms = [m for m in doc.earlier_subjects(c.clause_no, tuple(c.spec.get("share_words", ()))) if m.type == "Firm"][-1:]
     if not firms:  # … 엔비디아의 주가가 반응했다. 16일 … 6.3% 하락했고: the firm of the sentence before
         firms = [m for m in c.roles.get("object", []) if m is doc.carried_firm]
     actions = []
     for i, firm in enumerate(firms):
         limit = firms[i + 1].start if i + 1 < len(firms) else doc.sentence.end
-        numbers = _closing(doc, c, [q for q in doc.quantities if firm.end <= q.start < limit])
+        numbers = _closing(doc, c, [q for q in doc.quantities if firm.end <= q.start < limit
+                                    and not _share_of(doc, q, c.spec.get("shares_of", ()))])
         values: dict[str, Decimal] = {}
         percent = next((q for q in numbers if q.kind == "percent" and q.value is not None), None)
         if percent is not None:

@@ -19,6 +19,7 @@ from typing import Any, Mapping, NamedTuple
 from kg.extract.action import Action
 from kg.extract.rules import Rules
 from kg.lexicon import Gazetteer
+from kg.nlp.cues import particle_role
 from kg.nlp.dates import DateMention, find_dates, find_periods
 from kg.nlp.mentions import Mention
 from kg.nlp.morph import Sentence, Token
@@ -198,12 +199,19 @@ class SentenceDoc:
             return []
         return self.mentions_in(*self.clauses[clause_no - 1])
 
-    def earlier_subjects(self, clause_no: int) -> list[Mention]:
-        """The sentence subject, shared by later clauses that omit it."""
+    def earlier_subjects(self, clause_no: int, heads: tuple[str, ...] = ()) -> list[Mention]:
+        """The sentence subject, shared by later clauses that omit it; with `heads`, also a name
+        before one of them that is the subject (퀄컴 주가는 …: the firm whose shares move)."""
         if clause_no == 0:
             return []
         limit = self.clauses[clause_no][0]
-        return [m for m in self.mentions if m.first_token < limit and self.cues[id(m)] in ("subject", "topic")]
+        return [m for m in self.mentions if m.first_token < limit and (
+            self.cues[id(m)] in ("subject", "topic") or self._headed_subject(m, heads))]
+
+    def _headed_subject(self, mention: Mention, heads: tuple[str, ...]) -> bool:
+        i = mention.last_token + 1
+        return bool(heads) and i + 1 < len(self.tokens) and self.tokens[i].form in heads \
+            and particle_role(self.tokens[i + 1]) in ("subject", "topic")
 
     def first_ending(self, index: int) -> Token | None:
         """The verbal ending that closes the trigger's own predicate: past particles, the
@@ -229,8 +237,9 @@ class SentenceDoc:
             rest = tokens[j + 1:index]
             if all(t.tag in rules.chip_phrase_tags for t in rest) and len(rest) <= 4:
                 return True
-            if rest and rest[0].tag == tags["object_particle"] and not any(t.tag in rules.verbs for t in rest[1:]):
-                return True
+            if rest and rest[0].tag == tags["object_particle"] and not any(
+                    t.tag in rules.verbs or t.tag == tags["modifier_ending"] for t in rest[1:]):
+                return True  # not 반도체를 탑재한 신제품을 내놓: the chip is in what the clause before describes
         return False
 
     # --- what the next sentence inherits ----------------------------------------------------------

@@ -108,6 +108,7 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
     if c.spec.get("speaker_outside_quote") and not doc.in_quote(trigger.start):
         used.update(id(m) for m in doc.mentions if doc.in_quote(m.start))
     passive = _passive(doc, c)
+    subject_role = c.spec.get("subject_role", "agent")
     for role in ROLES:
         role_spec = c.spec["roles"].get(role)
         if not role_spec:
@@ -116,8 +117,9 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
         if passive is not None:
             pool = _passive_pool(doc, c, pool, trigger, role == passive)
         pick, preferred = best_filler(doc, role_spec, pool, trigger, used)
-        if pick is None and role == "agent" and pool is c.in_clause:
-            pick, preferred = best_filler(doc, role_spec, doc.earlier_subjects(c.clause_no), trigger, used)
+        if pick is None and role == subject_role and pool is c.in_clause:
+            pick, preferred = best_filler(doc, role_spec, doc.earlier_subjects(c.clause_no, tuple(c.spec.get("share_words", ()))),
+                                          trigger, used, any_cue=role != "agent")
             if pick is not None:
                 weak += 1
                 shared_subject = True

@@ -78,7 +78,7 @@ def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a
                reversal: bool = False) -> bool:
     if not _needs_met(doc, spec, forms, in_clause, index, a, b):
         return False
-    if not reversal and forms & set(spec.get("blocked_by", ())):
+    if not reversal and _blocked(doc, spec, a, b, forms):
         return False
     if not _trigger_needs(doc, spec, index, forms) or _descriptive(doc, spec, index):
         return False
@@ -87,6 +87,18 @@ def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a
     if _instead(doc, index) or _describes_name(doc, spec, index):
         return False
     return not (embedded(doc, index) and doc.tokens[index].form not in spec.get("embedding_ok", ()))
+
+
+def _blocked(doc: SentenceDoc, spec, a: int, b: int, forms: set[str]) -> bool:
+    """A `blocked_by` word in the clause blocks the class, unless it follows one of the words
+    `unblocked_after` gives it (판매할 수 있도록: a purpose, not a requirement)."""
+    blocking = forms & set(spec.get("blocked_by", ()))
+    exceptions = spec.get("unblocked_after", {})
+    if not blocking or not blocking <= set(exceptions):
+        return bool(blocking)
+    tokens = doc.tokens
+    return any(tokens[i].form in blocking and not (i > a and tokens[i - 1].form in exceptions[tokens[i].form])
+               for i in range(a, b))
 
 
 def _describes_name(doc: SentenceDoc, spec, index: int) -> bool:

@@ -122,6 +122,13 @@ def _inherited(doc: SentenceDoc, c: Candidate) -> DateMention | None:
     sentences that look back (앞서, 이미, 당시: `earlier_words`)."""
     if not c.spec.get("inherit_date") or c.modality not in ("Asserted", "Reported") or doc.dates:
         return None
-    if any(t.form in doc.rules.earlier_words for t in doc.tokens):
+    if any(t.form in doc.rules.earlier_words for t in doc.tokens) or _durative(doc, c):
         return None
     return _story_day(doc) if doc.anchor or doc.article_date else None
+
+
+def _durative(doc: SentenceDoc, c: Candidate) -> bool:
+    """제한해 왔다: the trigger's predicate goes on with a durative auxiliary."""
+    auxiliary = doc.rules["tags"]["auxiliary"]
+    return any(t.tag == auxiliary and t.form in doc.rules["durative_auxiliaries"]
+               for t in doc.tokens[c.index + 1:min(c.b, c.index + 5)])

@@ -62,7 +62,21 @@ def resolve_things(sentence: Sentence, found: list[Mention], last_named: dict[st
             continue
         [antecedent] = antecedents.values()
         added.append(_refer(antecedent, sentence, i, i + 1, spec["demonstrative_confidence"]))
-    return _merged(found, added, tokens)
+    opener = _bare_opener(sentence, taken, last_named, spec)
+    return _merged(found, added + ([opener] if opener else []), tokens)
+
+
+def _bare_opener(sentence: Sentence, taken: set[int], last_named: dict[str, list[Mention]], spec) -> Mention | None:
+    """회사는 …: a type noun alone opening the sentence, as its topic or subject."""
+    tokens = sentence.tokens
+    if len(tokens) < 2 or 0 in taken or tokens[1].form not in spec["bare_opener_particles"]:
+        return None
+    kind = next((t for t, nouns in spec["bare_openers"].items() if tokens[0].form in nouns), None)
+    antecedents = {m.key: m for m in last_named.get(kind, ())}
+    if kind is None or len(antecedents) != 1:
+        return None
+    [antecedent] = antecedents.values()
+    return _refer(antecedent, sentence, 0, 0, spec["bare_opener_confidence"])
 
 
 def _as_named_before(mention: Mention, sentence: Sentence, people: list[Mention], gaz: Gazetteer, spec) -> Mention:

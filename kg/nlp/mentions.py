@@ -19,7 +19,7 @@ from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
 from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings,
-                          known_mention, makers_variants, merge_glosses, model_codes, named_as, new_mentions, parenthesised, quoted, sentence_cue_types,
+                          inner_glosses, known_mention, makers_variants, merge_glosses, model_codes, named_as, new_mentions, parenthesised, quoted, sentence_cue_types,
                           shared_heads, suffixed)
 from kg.nlp.number_grammar import grammar
 from kg.text import fold_char, normalize_name
@@ -45,7 +45,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions += family_siblings(sentence, gaz, mentions)
     mentions += shared_heads(sentence, gaz, mentions)
     mentions.sort(key=lambda m: m.start)
-    mentions = merge_glosses(sentence, mentions)
+    mentions = merge_glosses(sentence, inner_glosses(sentence, gaz, mentions))
     mentions = drop_family_before_model(sentence, drop_currency_countries(sentence, mentions))
     mentions = makers_variants(gaz, named_as(sentence, mentions))
     return drop_class_after_model(sentence, [with_cue(m, tokens, mentions) for m in mentions])

@@ -197,6 +197,29 @@ def model_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list
     return found
 
 
+_INNER_GLOSS = re.compile(r"([가-힣]{2,})\s?\(([A-Za-z][A-Za-z0-9]{1,5})\)\s?([가-힣]{2,})")
+
+
+def inner_glosses(sentence: Sentence, gaz: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """극자외선(EUV) 노광장비, 고대역폭메모리(HBM) 칩: a Korean term glossed by its acronym in the
+    middle of a name; the name with either form of the term (극자외선 노광장비, EUV 노광장비) is
+    the gazetteer's, and it replaces the shorter names found inside the span."""
+    text, base = sentence.text, sentence.start
+    for match in _INNER_GLOSS.finditer(text):
+        found = next(((entity, size) for size in range(len(match.group(3)), 1, -1)  # 노광장비의: less the particle
+                      for entity in [gaz.lookup(f"{match.group(1)} {match.group(3)[:size]}")
+                                     or gaz.lookup(f"{match.group(2)} {match.group(3)[:size]}")] if entity), None)
+        if found is None:
+            continue
+        entity, size = found
+        start, end = base + match.start(), base + match.start(3) + size
+        inside = [m for m in mentions if start <= m.start and m.end <= end]
+        if any(m.start < start < m.end or m.start < end < m.end for m in mentions):
+            continue
+        mentions = [m for m in mentions if m not in inside] + [known_mention(sentence, start, end, entity)]
+    return sorted(mentions, key=lambda m: m.start)
+
+
 def merge_glosses(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
     """캠브리콘 테크놀로지스(Cambricon Technologies Corp.): one name with its gloss."""
     merged: list[Mention] = []
@@ -304,17 +327,23 @@ def _family_of(family: Mention, model: Mention) -> bool:
 
 def drop_class_after_model(sentence: Sentence, mentions: list[Mention]) -> list[Mention]:
     """`NXT:2050i 노광장비를`: a named model directly followed by the name of its class is the
-    model, with the particle after the class (for the types of `class_after_model` in mentions.yaml)."""
+    model, with the particle after the class (for the types of `class_after_model` in mentions.yaml);
+    so is a class directly followed by a model with a code (`노광장비 NXT 1970i와`)."""
     types = settings()["class_after_model"]
     kept: list[Mention] = []
     for mention in mentions:
         last = kept[-1] if kept else None
         if (last is not None and last.type == mention.type and mention.type in types
                 and not surface(sentence, last.end, mention.start).strip(" " + QUOTES)):
-            kept[-1] = replace_cue(last, mention.cue)
+            coded = _has_digit(mention.surface) and not _has_digit(last.surface)
+            kept[-1] = mention if coded else replace_cue(last, mention.cue)
             continue
         kept.append(mention)
     return kept
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def family_siblings(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> list[Mention]:
