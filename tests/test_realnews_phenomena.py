@@ -817,3 +817,28 @@ def test_the_firm_whose_shares_open_the_sentence_moves_after_an_embedded_time_cl
     found = summary("퀄컴 주가는 지난 10일 도널드 트럼프 대통령이 관세 인상을 경고한 직후 5.1% 하락 마감했다.",
                     "StockMove", date="2025-10-13")
     assert [o for _, _, o, _ in found] == [("qualcomm",)]
+
+
+def test_a_results_release_is_no_chip_announcement():
+    """실적 발표에서 H20 매출이 없었다: 발표 after 실적 releases results, it launches nothing."""
+    assert summary("엔비디아는 이날 실적 발표에서 중국향 H20 칩 매출이 없었다고 밝혔다.", "ChipDevelopment",
+                   date="2025-08-28") == []
+
+
+def test_items_left_out_of_a_loosening_told_several_remarks_earlier_stay_controlled_with_a_control_s_confidence():
+    """The loosening, three remarks, then 블랙웰과 루빈은 이번 합의에 포함되지 않는다: the items stay
+    controlled, and the copies score as controls do, not as the loosening they were told after."""
+    text = ("트럼프 대통령은 8일 엔비디아의 H200 칩의 중국 수출을 허용하겠다고 밝혔다.\n"
+            "그는 “시 주석이 긍정적으로 반응했다”고 말했다.\n"
+            "이어 “이 정책은 미국의 일자리를 지원할 것”이라고 했다.\n"
+            "그러면서 “다른 미국 기업들에도 같은 방식이 적용될 것”이라고 밝혔다.\n"
+            "다만 최첨단 칩인 ‘블랙웰’과 ‘루빈’은 이번 합의에 포함되지 않는다고 덧붙였다.")
+    controls = [a for a in facts(text, "2025-12-09").actions if a.cls == "ExportControl"]
+    assert sorted(a.roles["object"] for a in controls) == [("nvidia-blackwell",), ("nvidia-rubin",)]
+    assert all(a.confidence >= 0.5 for a in controls)
+
+
+def test_a_stricter_review_of_exports_is_a_tightening():
+    found = summary("중국 상무부는 흑연의 미국 수출에 대해 더 엄격한 최종 용도 심사를 적용하기로 했다.", "ExportControl",
+                    date="2024-12-04")
+    assert [(a, o, t) for _, a, o, t in found] == [(("mofcom",), ("graphite",), ("united-states",))]

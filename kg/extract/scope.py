@@ -36,8 +36,11 @@ def scope_actions(doc: SentenceDoc, previous: list[Action]) -> list[Action]:
         items, role = _items(doc, spec["targets"], host), "target"
     cls = classes[host.cls] if excluded else host.cls
     modality = "Asserted" if excluded else host.modality  # left out of a coming loosening: controlled now
+    # a copy of another class starts from that class's base score, not the host's
+    rebase = float(doc.rules.spec(cls)["confidence"]) / float(doc.rules.spec(host.cls)["confidence"])
+    confidence = round(min(host.confidence * spec["confidence"] * rebase, 0.99), 3)
     return [replace(host, cls=cls, modality=modality, roles=_scoped_roles(doc, host, role, key), evidence=doc.sentence.text,
-                    sentence_start=doc.sentence.start, confidence=round(host.confidence * spec["confidence"], 3))
+                    sentence_start=doc.sentence.start, confidence=confidence)
             for key in items]
 
 
