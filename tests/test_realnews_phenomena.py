@@ -842,3 +842,12 @@ def test_a_stricter_review_of_exports_is_a_tightening():
     found = summary("중국 상무부는 흑연의 미국 수출에 대해 더 엄격한 최종 용도 심사를 적용하기로 했다.", "ExportControl",
                     date="2024-12-04")
     assert [(a, o, t) for _, a, o, t in found] == [(("mofcom",), ("graphite",), ("united-states",))]
+
+
+def test_an_unknown_name_before_its_shares_is_a_listed_firm_but_an_index_is_not():
+    """마오타이 주가는 0.5% 하락 (Kiwi cuts the name in two): a new firm and its move; 코스피 주가 is a market."""
+    moves = facts("반면 마오타이 주가는 0.5% 하락한 1500위안에 마감했다.", "2025-08-28").actions
+    assert [(a.cls, a.values["percent"], a.currency) for a in moves] == [("StockMove", Decimal("-0.5"), "CNY")]
+    [firm] = facts("반면 마오타이 주가는 0.5% 하락한 1500위안에 마감했다.", "2025-08-28").new_entities.values()
+    assert (firm.surface, firm.type) == ("마오타이", "Firm")
+    assert facts("이날 코스피 주가는 2% 하락했다.", "2025-08-28").new_entities == {}

@@ -19,7 +19,7 @@ from kg.nlp.mention import Mention, settings, surface, token_span
 from kg.nlp.morph import Sentence
 from kg.nlp.people import titled_people
 from kg.nlp.names import (chip_codes, drop_class_after_model, drop_family_before_model, family_siblings,
-                          inner_glosses, known_mention, makers_variants, merge_glosses, model_codes, named_as, new_mentions, parenthesised, quoted, sentence_cue_types,
+                          inner_glosses, known_mention, makers_variants, merge_glosses, model_codes, named_as, new_mentions, parenthesised, quoted, sentence_cue_types, share_names,
                           shared_heads, suffixed)
 from kg.nlp.number_grammar import grammar
 from kg.text import fold_char, normalize_name
@@ -40,7 +40,7 @@ def find_mentions(sentence: Sentence, gaz: Gazetteer | None = None) -> list[Ment
     mentions += new_mentions(sentence, gaz, mentions, cue_types, (parenthesised,))
     mentions += _fuzzy_mentions(sentence, gaz, mentions)
     mentions += _guarded_mentions(sentence, gaz, mentions)
-    mentions += new_mentions(sentence, gaz, mentions, cue_types, (quoted, suffixed, chip_codes, model_codes))
+    mentions += new_mentions(sentence, gaz, mentions, cue_types, (quoted, suffixed, chip_codes, model_codes, share_names))
     mentions += titled_people(sentence, gaz, mentions)
     mentions += family_siblings(sentence, gaz, mentions)
     mentions += shared_heads(sentence, gaz, mentions)

@@ -168,6 +168,26 @@ def suffixed(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Me
     return found
 
 
+def share_names(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
+    """마오타이 주가는: a proper noun before a share word (`share_names` in mentions.yaml) names a
+    listed firm."""
+    spec, s = settings()["share_names"], settings()
+    tokens = sentence.tokens
+    found = []
+    for h in range(1, len(tokens) - 1):
+        if tokens[h].form not in spec["heads"] or not tokens[h + 1].tag.startswith(s.particle_prefix):
+            continue
+        j = h - 1  # the word before the head, as Kiwi may cut it (마오/NNP 타이/NNG)
+        while j > 0 and tokens[j - 1].end == tokens[j].start and tokens[j - 1].tag.startswith(("NN", "SL")):
+            j -= 1
+        start, end = tokens[j].start, tokens[h - 1].end
+        name = surface(sentence, start, end)
+        if tokens[j].tag == s.proper_noun and name not in spec["not_firms"] and gaz.lookup(name) is None \
+                and not any(gaz.lookup(t.form) for t in tokens[j:h]):
+            found.append(_make_new(sentence, start, end, "Firm", "shares", name, None))
+    return found
+
+
 def chip_codes(sentence: Sentence, gaz: Gazetteer, cue_types: CueTypes) -> list[Mention]:
     """Model codes like B40 or MI400 in a sentence that talks about chips."""
     s = settings()
