@@ -851,3 +851,16 @@ def test_an_unknown_name_before_its_shares_is_a_listed_firm_but_an_index_is_not(
     [firm] = facts("반면 마오타이 주가는 0.5% 하락한 1500위안에 마감했다.", "2025-08-28").new_entities.values()
     assert (firm.surface, firm.type) == ("마오타이", "Firm")
     assert facts("이날 코스피 주가는 2% 하락했다.", "2025-08-28").new_entities == {}
+
+
+def test_listed_firms_move_respectively_by_the_percentages_in_their_order():
+    found = facts("22일 국내 증시에서 삼성전자와 SK하이닉스의 주가는 각각 전거래일 대비 0.5%, 2.1% 상승했다.",
+                  "2023-05-22").actions
+    assert [(a.roles["object"], a.values["percent"]) for a in found if a.cls == "StockMove"] == [
+        (("samsung-electronics",), Decimal("0.5")), (("sk-hynix",), Decimal("2.1"))]
+
+
+def test_a_growing_share_of_revenue_is_no_result():
+    """중국 기업이 HBM 매출에서 차지하는 비중이 30% 늘었다: the share grew; no firm's result is given."""
+    assert summary("중국 기업이 삼성전자 HBM 매출에서 차지하는 비중이 30% 가까이 늘었다.", "Revenue",
+                   date="2024-08-06") == []

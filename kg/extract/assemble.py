@@ -12,7 +12,7 @@ from decimal import Decimal
 from kg.extract.action import Action
 from kg.extract.doc import Candidate, SentenceDoc
 from kg.extract.triggers import follows_required, trigger_classes
-from kg.extract.values import amount_values, is_conversion
+from kg.extract.values import amount_values, is_conversion, is_share
 from kg.nlp.mentions import Mention
 from kg.nlp.numbers import Quantity
 
@@ -103,10 +103,13 @@ def _respectively(doc: SentenceDoc, c: Candidate, starts: list[int]) -> list[tup
     return [(amount_values(q), q.currency) for q in amounts]
 
 
-def _share_of(doc: SentenceDoc, q: Quantity, nouns) -> bool:
-    """수익 25%를 정부에 납부: a figure right after one of `nouns` is a share of it, not a move."""
-    before = doc.sentence.text[:q.start - doc.sentence.start].split()
-    return bool(before) and before[-1] in nouns
+def _respective_percents(doc: SentenceDoc, c: Candidate, firms: list[Mention]) -> list[Quantity]:
+    """삼성전자와 SK하이닉스의 주가는 각각 0.29%, 1.64% 상승: listed firms and, after `respectively`,
+    as many percentages in the same order; else nothing."""
+    if len(firms) < 2 or not {t.form for t in doc.tokens} & set(c.spec.get("respectively", ())):
+        return []
+    percents = [q for q in doc.quantities if q.kind == "percent" and q.value is not None and q.start >= firms[-1].end]
+    return percents[:len(firms)] if len(percents) >= len(firms) else []
 
 
 def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
@@ -122,12 +125,13 @@ def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
     if not firms:  # … 엔비디아의 주가가 반응했다. 16일 … 6.3% 하락했고: the firm of the sentence before
         firms = [m for m in c.roles.get("object", []) if m is doc.carried_firm]
     actions = []
+    listed = _respective_percents(doc, c, firms)
     for i, firm in enumerate(firms):
         limit = firms[i + 1].start if i + 1 < len(firms) else doc.sentence.end
         numbers = _closing(doc, c, [q for q in doc.quantities if firm.end <= q.start < limit
-                                    and not _share_of(doc, q, c.spec.get("shares_of", ()))])
+                                    and not is_share(doc, q, c.spec.get("shares_of", ()))])
         values: dict[str, Decimal] = {}
-        percent = next((q for q in numbers if q.kind == "percent" and q.value is not None), None)
+        percent = listed[i] if listed else next((q for q in numbers if q.kind == "percent" and q.value is not None), None)
         if percent is not None:
             values["percent"] = percent.value * (percent.direction or sign)
         prices = [q for q in numbers if q.kind == "money" and q.value is not None and q.currency]

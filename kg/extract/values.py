@@ -5,6 +5,7 @@ before's), its period, and the numbers its class takes (`values` in actions.yaml
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from kg.extract.doc import Candidate, SentenceDoc
@@ -33,7 +34,8 @@ def _numbers(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, Decimal], str | 
     if money is not None and "amount" in slots:
         values.update(amount_values(money))
         currency = money.currency if values else None
-    growth = next((q for q in in_clause if q.kind == "percent" and q.direction and q.value is not None), None)
+    growth = next((q for q in in_clause if q.kind == "percent" and q.direction and q.value is not None
+                   and not is_share(doc, q, c.spec.get("shares_of", ()))), None)
     if growth is not None and "percent" in slots:
         values["percent"] = growth.value * growth.direction
     count = next((q for q in in_clause if q.kind == "count" and q.value is not None), None)
@@ -54,6 +56,16 @@ def amount_values(money: Quantity) -> dict[str, Decimal]:
     if money.currency == "USD":
         found.update({name + "USD": value for name, value in found.items()})
     return found
+
+
+_PARTICLE = re.compile(r"(?:이|가|은|는|을|를|의|도)$")
+
+
+def is_share(doc: SentenceDoc, q: Quantity, nouns) -> bool:
+    """수익 25%를 정부에 납부, 매출 비중이 30% 가까이 늘었다: a figure right after one of `nouns`
+    (its particle aside) is a share of it, not a change of a price or a result."""
+    before = doc.sentence.text[:q.start - doc.sentence.start].split()
+    return bool(before) and (before[-1] in nouns or _PARTICLE.sub("", before[-1]) in nouns)
 
 
 def is_conversion(doc: SentenceDoc, money: Quantity) -> bool:
