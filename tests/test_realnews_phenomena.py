@@ -864,3 +864,9 @@ def test_a_growing_share_of_revenue_is_no_result():
     """중국 기업이 HBM 매출에서 차지하는 비중이 30% 늘었다: the share grew; no firm's result is given."""
     assert summary("중국 기업이 삼성전자 HBM 매출에서 차지하는 비중이 30% 가까이 늘었다.", "Revenue",
                    date="2024-08-06") == []
+
+
+def test_controlled_items_named_as_a_kind_are_no_measure():
+    """수출통제 품목을 공급할 수 있도록: 통제 before 품목 names the items, it controls nothing."""
+    assert summary("TSMC는 미국 수출통제 품목을 난징 공장에 공급할 수 있게 됐다고 밝혔다.", "ExportControl",
+                   date="2026-01-02") == []
