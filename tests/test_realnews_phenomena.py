@@ -870,3 +870,12 @@ def test_controlled_items_named_as_a_kind_are_no_measure():
     """수출통제 품목을 공급할 수 있도록: 통제 before 품목 names the items, it controls nothing."""
     assert summary("TSMC는 미국 수출통제 품목을 난징 공장에 공급할 수 있게 됐다고 밝혔다.", "ExportControl",
                    date="2026-01-02") == []
+
+
+def test_a_deadline_is_neither_the_action_s_date_nor_the_story_s_day():
+    """… 시행을 내년 11월 27일까지 중단한다: the suspension ends then; the next sentence's undated
+    report does not take that day as the story's."""
+    text = ("중국 상무부는 지난해 12월 발표한 대미 수출 통제 공고의 시행을 내년 11월 27일까지 중단한다고 발표했다.\n"
+            "공고는 갈륨의 미국 수출을 원칙적으로 불허한다고 규정했다.")
+    found = facts(text, "2025-11-09").actions
+    assert found and all(a.date is None or a.date.value <= "2025-11-09" for a in found)

@@ -323,7 +323,8 @@ def story_day(text: str, article_date: str | None, anchor: str | None, dates: li
             return anchor
         dates = [shift(d, base) for d in find_dates(text, article_date, anchor=anchor)]
     days = [d.value for d in dates if d.value and len(d.value) == 10 and not d.anchored and not in_quote(d.start)
-            and not _NUMERIC_DATE.match(d.surface)]
+            and not _NUMERIC_DATE.match(d.surface) and d.bound not in ("until", "before")
+            and not (article_date and len(article_date) == 10 and d.value > article_date)]  # a deadline, a plan
     if window is not None and _recent(anchor, article_date, window):
         days = [d for d in days if _recent(d, article_date, window)]
     return days[-1] if days else anchor

@@ -80,11 +80,15 @@ def is_conversion(doc: SentenceDoc, money: Quantity) -> bool:
     return gap.startswith("(") and gap[1:] in words
 
 
+_ENDS = ("until", "before")
+
+
 def _date(doc: SentenceDoc, c: Candidate) -> DateMention | None:
     """The date nearest before the trigger in its clause, else the last one of an earlier
     clause; never one of a later clause. An unresolvable date in the clause means no date."""
     trigger = doc.tokens[c.index]
-    in_clause = [d for d in doc.dates if doc.in_clause(d.start, c.a, c.b) and not doc.in_quote(d.start)]
+    in_clause = [d for d in doc.dates if doc.in_clause(d.start, c.a, c.b) and not doc.in_quote(d.start)
+                 and d.bound not in _ENDS]  # 내년 11월 27일까지 중단: when it ends, not when it was done
     before = [d for d in in_clause if d.start < trigger.start]
     chosen = before[-1] if before else (in_clause[0] if in_clause else None)
     if chosen is None:
