@@ -879,3 +879,9 @@ def test_a_deadline_is_neither_the_action_s_date_nor_the_story_s_day():
             "공고는 갈륨의 미국 수출을 원칙적으로 불허한다고 규정했다.")
     found = facts(text, "2025-11-09").actions
     assert found and all(a.date is None or a.date.value <= "2025-11-09" for a in found)
+
+
+def test_analysts_forecast_of_a_firm_s_revenue_is_not_its_result():
+    """월가는 엔비디아의 3분기 매출을 531억달러로 전망했다: Wall Street's figure, not Nvidia's."""
+    assert summary("월가는 엔비디아의 3분기 매출을 531억달러로 전망했다.", "Revenue", date="2025-08-28") == []
+    assert summary("엔비디아는 3분기 매출을 540억달러로 전망했다.", "Revenue", date="2025-08-28") != []

@@ -7,6 +7,7 @@ announces the opposite of the noun it undoes (`reversals`).
 
 from __future__ import annotations
 
+from kg.nlp.cues import particle_role
 from kg.extract.doc import Candidate, SentenceDoc
 from kg.nlp.morph import Token
 
@@ -84,9 +85,19 @@ def _announces(doc: SentenceDoc, spec, index: int, forms: set[str], in_clause, a
         return False
     if spec.get("values") and doc.estimated(doc.tokens[index].start):
         return False  # 월가 전망치인 매출 76억달러: the line of an estimate, not a result
+    if _forecast_by_others(doc, spec, a, b):
+        return False
     if _instead(doc, index) or _describes_name(doc, spec, index):
         return False
     return not (embedded(doc, index) and doc.tokens[index].form not in spec.get("embedding_ok", ()))
+
+
+def _forecast_by_others(doc: SentenceDoc, spec, a: int, b: int) -> bool:
+    """월가는 … 매출을 전망했다: a `forecasters` word is the subject or topic of the clause."""
+    words = set(spec.get("forecasters", ()))
+    tokens = doc.tokens
+    return bool(words) and any(tokens[i].form in words and particle_role(tokens[i + 1]) in ("subject", "topic")
+                               for i in range(a, min(b, len(tokens) - 1)))
 
 
 def _blocked(doc: SentenceDoc, spec, a: int, b: int, forms: set[str]) -> bool:
