@@ -885,3 +885,10 @@ def test_analysts_forecast_of_a_firm_s_revenue_is_not_its_result():
     """월가는 엔비디아의 3분기 매출을 531억달러로 전망했다: Wall Street's figure, not Nvidia's."""
     assert summary("월가는 엔비디아의 3분기 매출을 531억달러로 전망했다.", "Revenue", date="2025-08-28") == []
     assert summary("엔비디아는 3분기 매출을 540억달러로 전망했다.", "Revenue", date="2025-08-28") != []
+
+
+def test_the_maker_taking_orders_for_its_chip_is_not_the_buyer():
+    assert summary("엔비디아는 중국 기업들로부터 받은 H20 주문을 미국 정부에 보내 승인을 받는다.", "Purchase",
+                   date="2025-07-16") == []
+    found = summary("바이트댄스는 엔비디아의 H20 칩을 대량 주문했다.", "Purchase", date="2025-07-16")
+    assert [(a, o) for _, a, o, _ in found] == [(("bytedance",), ("nvidia-h20",))]

@@ -34,6 +34,8 @@ def _fill(doc: SentenceDoc, c: Candidate) -> bool:
         _recipients(doc, c)
     if spec.get("makers_chips"):
         _makers_chips(doc, c)
+    if spec.get("buyer_not_maker"):
+        _drop_maker_agents(doc, c)
     if spec.get("foreign_target"):  # after makers_chips: its chips name the maker to drop
         _destination(doc, c)
         _drop_own_country(doc, c)
@@ -375,6 +377,18 @@ def _recipients(doc: SentenceDoc, c: Candidate) -> None:
     else:
         c.roles.pop("object")
     c.roles["target"] = firms
+
+
+def _drop_maker_agents(doc: SentenceDoc, c: Candidate) -> None:
+    """엔비디아는 중국 기업들로부터 받은 H20 주문을 …: the maker of what is ordered sells it; it is
+    not the buyer (nor is a firm named as the object the buyer of itself)."""
+    objects = c.roles.get("object", [])
+    makers = {k for m in objects for k in doc.gaz.inverse("develops", m.key)} | {m.key for m in objects}
+    agents = [m for m in c.roles.get("agent", []) if m.key not in makers]
+    if agents:
+        c.roles["agent"] = agents
+    else:
+        c.roles.pop("agent", None)
 
 
 def _drop_maker_target(doc: SentenceDoc, c: Candidate) -> None:
