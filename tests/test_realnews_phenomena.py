@@ -892,3 +892,10 @@ def test_the_maker_taking_orders_for_its_chip_is_not_the_buyer():
                    date="2025-07-16") == []
     found = summary("바이트댄스는 엔비디아의 H20 칩을 대량 주문했다.", "Purchase", date="2025-07-16")
     assert [(a, o) for _, a, o, _ in found] == [(("bytedance",), ("nvidia-h20",))]
+
+
+def test_a_result_told_as_what_it_will_reach_is_a_forecast_however_far_the_verb():
+    """3분기 매출도 … 540억달러에 이를 것으로 내다봤다: the guidance, not a reported result."""
+    found = facts("엔비디아는 3분기 매출도 전년 동기 대비 50% 넘게 늘어난 540억달러에 이를 것으로 내다봤다.",
+                  "2025-08-28").actions
+    assert [(a.cls, a.modality) for a in found] == [("Revenue", "Expected")]
