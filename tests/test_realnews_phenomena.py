@@ -899,3 +899,13 @@ def test_a_result_told_as_what_it_will_reach_is_a_forecast_however_far_the_verb(
     found = facts("엔비디아는 3분기 매출도 전년 동기 대비 50% 넘게 늘어난 540억달러에 이를 것으로 내다봤다.",
                   "2025-08-28").actions
     assert [(a.cls, a.modality) for a in found] == [("Revenue", "Expected")]
+
+
+def test_a_minister_of_a_body_the_gazetteer_does_not_know_is_a_person_who_speaks():
+    """레이네트 클레이버르 네덜란드 통상개발협력부 장관은 … 밝혔다: name, country, an unknown ministry
+    (one word Kiwi cuts in four) and the title."""
+    found = facts("레이네트 클레이버르 네덜란드 통상개발협력부 장관은 6일 성명을 내고 허가 대상 장비를 "
+                  "확대한다고 밝혔다.", "2024-09-07")
+    people = [m for m in found.new_entities.values() if m.type == "Person"]
+    assert [m.surface for m in people] == ["레이네트 클레이버르"]
+    assert [a.cls for a in found.actions] == ["Statement"]

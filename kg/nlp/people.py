@@ -34,6 +34,11 @@ def titled_people(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> l
         k, bodies = t - 1, 0
         while k >= 0 and k in owner and owner[k].type in spec["body_types"]:
             k, bodies = owner[k].first_token - 1, bodies + 1
+        unknown = _unknown_body(tokens, k, owner, spec["body_endings"])
+        if unknown != k:  # 네덜란드 통상개발협력부 장관: a body the gazetteer does not know, after its country
+            k, bodies = unknown, bodies + 1
+            while k >= 0 and k in owner and owner[k].type in spec["body_types"]:
+                k = owner[k].first_token - 1
         k, glossed = _before_gloss(tokens, k)
         names = []
         while k >= 0 and len(names) < 2 and k not in owner and _name_part(tokens[k], glossed and not names):
@@ -50,6 +55,18 @@ def titled_people(sentence: Sentence, gaz: Gazetteer, known: list[Mention]) -> l
         found.append(Mention(start, end, name, new_key("Person", None, name), "Person", settings().confidence("titled"),
                              "titled", names[0], names[-1], label_ko=name))
     return found
+
+
+def _unknown_body(tokens, k: int, owner, endings) -> int:
+    """통상개발협력부 before a title: one written word of common nouns (Kiwi cuts it in several)
+    ending in a body ending, named by no mention; the index before it, else k."""
+    j = k
+    while j > 0 and tokens[j - 1].end == tokens[j].start and tokens[j - 1].tag.startswith("NNG"):
+        j -= 1
+    word = [tokens[i] for i in range(j, k + 1)]
+    if k < 0 or len(word) < 2 or any(i in owner or not tokens[i].tag.startswith("NNG") for i in range(j, k + 1)):
+        return k
+    return j - 1 if "".join(w.form for w in word).endswith(tuple(endings)) else k
 
 
 def _before_gloss(tokens, k: int) -> tuple[int, bool]:
