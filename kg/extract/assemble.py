@@ -121,7 +121,7 @@ def _stock_moves(doc: SentenceDoc, c: Candidate) -> list[Action]:
     firms = [m for m in doc.mentions if c.a <= m.first_token < c.b and m.type == "Firm"
              and doc.cues[id(m)] in spec["cues"] and id(m) not in doc.titles]
     if not firms:  # 캠브리콘은 … 흑자를 냈으며, 주가는 … 올랐다: the subject of the sentence
-        firms = [m for m in doc.earlier_subjects(c.clause_no, tuple(c.spec.get("share_words", ()))) if m.type == "Firm"][-1:]
+        firms = [m for m in doc.earlier_subjects(c.clause_no, c.spec.get("share_words", ())) if m.type == "Firm"][-1:]
     if not firms:  # … 엔비디아의 주가가 반응했다. 16일 … 6.3% 하락했고: the firm of the sentence before
         firms = [m for m in c.roles.get("object", []) if m is doc.carried_firm]
     actions = []

@@ -14,13 +14,13 @@ import functools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Mapping, NamedTuple
+from typing import Any, Collection, Mapping, NamedTuple
 
 from kg.extract.action import Action
 from kg.extract.rules import Rules
 from kg.lexicon import Gazetteer
 from kg.nlp.cues import particle_role
-from kg.nlp.dates import DateMention, find_dates, find_periods
+from kg.nlp.dates import ENDING_BOUNDS, DateMention, find_dates, find_periods
 from kg.nlp.mentions import Mention
 from kg.nlp.morph import Sentence, Token
 from kg.nlp.numbers import Quantity, find_quantities
@@ -199,7 +199,7 @@ class SentenceDoc:
             return []
         return self.mentions_in(*self.clauses[clause_no - 1])
 
-    def earlier_subjects(self, clause_no: int, heads: tuple[str, ...] = ()) -> list[Mention]:
+    def earlier_subjects(self, clause_no: int, heads: Collection[str] = ()) -> list[Mention]:
         """The sentence subject, shared by later clauses that omit it; with `heads`, also a name
         before one of them that is the subject (퀄컴 주가는 …: the firm whose shares move)."""
         if clause_no == 0:
@@ -208,7 +208,7 @@ class SentenceDoc:
         return [m for m in self.mentions if m.first_token < limit and (
             self.cues[id(m)] in ("subject", "topic") or self._headed_subject(m, heads))]
 
-    def _headed_subject(self, mention: Mention, heads: tuple[str, ...]) -> bool:
+    def _headed_subject(self, mention: Mention, heads: Collection[str]) -> bool:
         i = mention.last_token + 1
         return bool(heads) and i + 1 < len(self.tokens) and self.tokens[i].form in heads \
             and particle_role(self.tokens[i + 1]) in ("subject", "topic")
@@ -323,7 +323,7 @@ def story_day(text: str, article_date: str | None, anchor: str | None, dates: li
             return anchor
         dates = [shift(d, base) for d in find_dates(text, article_date, anchor=anchor)]
     days = [d.value for d in dates if d.value and len(d.value) == 10 and not d.anchored and not in_quote(d.start)
-            and not _NUMERIC_DATE.match(d.surface) and d.bound not in ("until", "before")
+            and not _NUMERIC_DATE.match(d.surface) and d.bound not in ENDING_BOUNDS
             and not (article_date and len(article_date) == 10 and d.value > article_date)]  # a deadline, a plan
     if window is not None and _recent(anchor, article_date, window):
         days = [d for d in days if _recent(d, article_date, window)]

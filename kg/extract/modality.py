@@ -36,7 +36,7 @@ def modality_of(doc: SentenceDoc, c: Candidate) -> tuple[str, tuple[str, ...]]:
     near = in_clause_after[:rules["modality_window"]]
     if any(t.form in words["Planned"] for t in near):
         found.add("Planned")
-    if any(t.form in words["Expected"] for t in near) or _forecast_frame(in_clause_after, words["Expected"]):
+    if any(t.form in words["Expected"] for t in near) or _forecast_frame(doc, in_clause_after):
         found.add("Expected")
     elif _future(doc, near):  # 허용할 것이라고 밝혔다: an actor's own coming act is a plan
         found.add("Planned" if _own_words(doc, c) and not inside else "Expected")
@@ -48,12 +48,13 @@ def modality_of(doc: SentenceDoc, c: Candidate) -> tuple[str, tuple[str, ...]]:
     return next(m for m in MODALITY_ORDER if m in found), reporters
 
 
-def _forecast_frame(tokens: list[Token], expected) -> bool:
-    """매출이 … 540억달러에 이를 것으로 내다봤다: 것으로 and an expectation word later in the clause
-    frame the whole clause as a forecast, however far from the trigger."""
+def _forecast_frame(doc: SentenceDoc, tokens: list[Token]) -> bool:
+    """매출이 … 540억달러에 이를 것으로 내다봤다: 것으로 (`future` noun and frame) and an expectation
+    word right after it frame the whole clause as a forecast, however far from the trigger."""
+    future, expected = doc.rules["future"], doc.rules.modality_words["Expected"]
     forms = [t.form for t in tokens]
     for i in range(len(forms) - 1):
-        if forms[i] == "것" and forms[i + 1] == "으로":
+        if forms[i] == future["noun"] and forms[i + 1] == future["frame"]:
             return any(f in expected for f in forms[i + 2:i + 5])
     return False
 

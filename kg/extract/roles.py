@@ -11,11 +11,11 @@ import re
 
 from kg.extract.doc import Candidate, SentenceDoc, pseudo_mention
 from kg.namespaces import ROLES
-from kg.text import normalize_name
 from kg.nlp.cues import particle_role
 from kg.nlp.mention import settings as mention_settings
 from kg.nlp.mentions import Mention
 from kg.nlp.morph import Token
+from kg.text import normalize_name
 
 
 def fill_roles(doc: SentenceDoc) -> SentenceDoc:
@@ -120,7 +120,7 @@ def _pick_roles(doc: SentenceDoc, c: Candidate) -> tuple[dict[str, list[Mention]
             pool = _passive_pool(doc, c, pool, trigger, role == passive)
         pick, preferred = best_filler(doc, role_spec, pool, trigger, used)
         if pick is None and role == subject_role and pool is c.in_clause:
-            pick, preferred = best_filler(doc, role_spec, doc.earlier_subjects(c.clause_no, tuple(c.spec.get("share_words", ()))),
+            pick, preferred = best_filler(doc, role_spec, doc.earlier_subjects(c.clause_no, c.spec.get("share_words", ())),
                                           trigger, used, any_cue=role != "agent")
             if pick is not None:
                 weak += 1
@@ -310,7 +310,7 @@ def _joined(doc: SentenceDoc, left: Mention, right: Mention) -> bool:
     if len(re.sub(r"[\s'\"‘’“”)(]", "", gap)) <= doc.rules["coordination_gap"]:
         return True
     particle = next((i for i in range(left.last_token + 1, right.first_token)
-                     if doc.tokens[i].tag not in doc.rules["tags"]["quotes"]), None)
+                     if not doc.tokens[i].tag.startswith(doc.rules["tags"]["quote_prefix"])), None)
     return particle is not None and particle_role(doc.tokens[particle]) == "coord" and \
         _describes(doc, particle + 1, right)  # YMTC와 AI 칩 업체 캄브리콘
 

@@ -7,8 +7,8 @@ announces the opposite of the noun it undoes (`reversals`).
 
 from __future__ import annotations
 
-from kg.nlp.cues import particle_role
 from kg.extract.doc import Candidate, SentenceDoc
+from kg.nlp.cues import particle_role
 from kg.nlp.morph import Token
 
 

@@ -5,11 +5,11 @@ before's), its period, and the numbers its class takes (`values` in actions.yaml
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from kg.extract.doc import Candidate, SentenceDoc
-from kg.nlp.dates import DateMention
+from kg.nlp.dates import ENDING_BOUNDS, DateMention
+from kg.nlp.mention import settings as mention_settings
 from kg.nlp.numbers import Quantity
 
 
@@ -58,14 +58,11 @@ def amount_values(money: Quantity) -> dict[str, Decimal]:
     return found
 
 
-_PARTICLE = re.compile(r"(?:이|가|은|는|을|를|의|도)$")
-
-
 def is_share(doc: SentenceDoc, q: Quantity, nouns) -> bool:
     """수익 25%를 정부에 납부, 매출 비중이 30% 가까이 늘었다: a figure right after one of `nouns`
     (its particle aside) is a share of it, not a change of a price or a result."""
     before = doc.sentence.text[:q.start - doc.sentence.start].split()
-    return bool(before) and (before[-1] in nouns or _PARTICLE.sub("", before[-1]) in nouns)
+    return bool(before) and (before[-1] in nouns or mention_settings().trailing_particle.sub("", before[-1]) in nouns)
 
 
 def is_conversion(doc: SentenceDoc, money: Quantity) -> bool:
@@ -80,15 +77,12 @@ def is_conversion(doc: SentenceDoc, money: Quantity) -> bool:
     return gap.startswith("(") and gap[1:] in words
 
 
-_ENDS = ("until", "before")
-
-
 def _date(doc: SentenceDoc, c: Candidate) -> DateMention | None:
     """The date nearest before the trigger in its clause, else the last one of an earlier
     clause; never one of a later clause. An unresolvable date in the clause means no date."""
     trigger = doc.tokens[c.index]
     in_clause = [d for d in doc.dates if doc.in_clause(d.start, c.a, c.b) and not doc.in_quote(d.start)
-                 and d.bound not in _ENDS]  # 내년 11월 27일까지 중단: when it ends, not when it was done
+                 and d.bound not in ENDING_BOUNDS]  # 내년 11월 27일까지 중단: when it ends, not when it was done
     before = [d for d in in_clause if d.start < trigger.start]
     chosen = before[-1] if before else (in_clause[0] if in_clause else None)
     if chosen is None:

@@ -119,6 +119,11 @@ def _parse_article_date(article_date: str | None) -> _ArticleDate:
     return _ArticleDate(y, m, d)
 
 
+#: Bounds (`DateMention.bound`) that say when something ends (…까지, … 전): a deadline, not the
+#: day of an event.
+ENDING_BOUNDS = frozenset({"until", "before"})
+
+
 def _add_months(y: int, m: int, k: int) -> tuple[int, int]:
     index = y * 12 + (m - 1) + k
     return index // 12, index % 12 + 1

@@ -84,7 +84,7 @@ class Settings:
         self.particle_prefix = tags["particle_prefix"]
         self.particle_like = frozenset(tags["particle_like"])
         self.example_marker_tags = frozenset(tags["example_marker"])
-        self.modifier_ending_tag = tags["adnominal_ending"]
+        self.modifier_ending_tag = tags["modifier_ending"]
         self.topic_adverb = tags["topic_adverb"]
         self.skipped_tags = frozenset(tags["skipped"])
         self.example_phrase_tags = frozenset(tags["example_phrase"])
